@@ -1,0 +1,55 @@
+package command
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/sigrun-dev/sigrun/runner"
+	"github.com/sigrun-dev/sigrun/view"
+)
+
+func newRunCommand(p *Process) *cobra.Command {
+	var flags collectionFlags
+	var parallel int
+	var failFast bool
+	cmd := &cobra.Command{
+		Use:   "run [DIR]",
+		Short: "Run a collection: sign, send and check every request",
+		Long: "Run evaluates the collection in DIR (default: the current folder), checks it completely,\n" +
+			"then sends its requests in dependency order with at most --parallel in flight.\n\n" +
+			"Exit codes: 0 everything passed, 1 a check or request failed, 2 the collection or the\n" +
+			"command line is invalid, 130 interrupted.",
+		Example: "  sigrun run samples/quickstart --var base_url=http://127.0.0.1:8080/demo\n" +
+			"  sigrun run ./smoke --env prod --parallel 1",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if parallel < 1 {
+				return exitf(ExitInvalid, "--parallel must be at least 1, not %d", parallel)
+			}
+			r, err := prepare(p, dirArg(args), &flags, runner.Options{Parallel: parallel, FailFast: failFast})
+			if err != nil {
+				return err
+			}
+			return runAndReport(cmd, p, r)
+		},
+	}
+	flags.register(cmd.Flags())
+	cmd.Flags().IntVar(&parallel, "parallel", runner.DefaultParallel, "most requests in flight at once")
+	cmd.Flags().BoolVar(&failFast, "fail-fast", false, "stop starting requests after the first failure")
+	return cmd
+}
+
+// runAndReport runs r with the terminal view and maps the outcome to an
+// exit code.
+func runAndReport(cmd *cobra.Command, p *Process, r *runner.Runner) error {
+	ctx := cmd.Context()
+	v := view.NewRun(p.Stdout, p.stdoutStyles(), r.Collection().Files, r.Redact, requestNames(r))
+	r.SetObserver(v)
+	sum := r.Run(ctx)
+	switch {
+	case sum.Interrupted:
+		return silentExit(ExitInterrupted)
+	case !sum.OK():
+		return silentExit(ExitFailed)
+	}
+	return nil
+}

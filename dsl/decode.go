@@ -1,0 +1,518 @@
+package dsl
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+func checkName(kind string, block *hcl.Block) hcl.Diagnostics {
+	name := block.Labels[0]
+	if hclsyntax.ValidIdentifier(name) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Invalid %s name", kind),
+		Detail: fmt.Sprintf("%q is not a valid name. A name starts with a letter or underscore and may contain "+
+			"only letters, digits, underscores and dashes.", name),
+		Subject: block.LabelRanges[0].Ptr(),
+	}}
+}
+
+func exprOrNil(content *hcl.BodyContent, name string) hcl.Expression {
+	if attr, ok := content.Attributes[name]; ok {
+		return attr.Expr
+	}
+	return nil
+}
+
+// decodeLiteralString decodes an argument that must be a constant string
+// (a description, say): references are not allowed there.
+func decodeLiteralString(attr *hcl.Attribute, target *string) hcl.Diagnostics {
+	return gohcl.DecodeExpression(attr.Expr, nil, target)
+}
+
+var variableBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "type"},
+		{Name: "default"},
+		{Name: "description"},
+		{Name: "sensitive"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
+}
+
+var checkRuleSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "condition", Required: true},
+		{Name: "error_message", Required: true},
+	},
+}
+
+func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
+	diags := checkName("variable", block)
+	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
+	content, moreDiags := block.Body.Content(variableBlockSchema)
+	diags = append(diags, moreDiags...)
+
+	if attr, ok := content.Attributes["type"]; ok {
+		ty, moreDiags := typeexpr.TypeConstraint(attr.Expr)
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			v.Type = ty
+		}
+	}
+	if attr, ok := content.Attributes["description"]; ok {
+		diags = append(diags, decodeLiteralString(attr, &v.Description)...)
+	}
+	if attr, ok := content.Attributes["sensitive"]; ok {
+		diags = append(diags, gohcl.DecodeExpression(attr.Expr, nil, &v.Sensitive)...)
+	}
+	if attr, ok := content.Attributes["default"]; ok {
+		val, moreDiags := attr.Expr.Value(nil)
+		if moreDiags.HasErrors() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid default value",
+				Detail:   "A variable's default must be a literal value: it cannot refer to other objects or call functions.",
+				Subject:  attr.Expr.Range().Ptr(),
+			})
+		} else {
+			conv, err := convert.Convert(val, v.Type)
+			if err != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid default value for variable",
+					Detail:   fmt.Sprintf("This default value does not fit the variable's type: %s.", err),
+					Subject:  attr.Expr.Range().Ptr(),
+				})
+			} else {
+				v.Default = conv
+			}
+		}
+	}
+	for _, b := range content.Blocks {
+		rule, moreDiags := decodeCheckRule(b)
+		diags = append(diags, moreDiags...)
+		if rule != nil {
+			v.Validations = append(v.Validations, rule)
+		}
+	}
+	return v, diags
+}
+
+func decodeCheckRule(block *hcl.Block) (*CheckRule, hcl.Diagnostics) {
+	content, diags := block.Body.Content(checkRuleSchema)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return &CheckRule{
+		Condition:    content.Attributes["condition"].Expr,
+		ErrorMessage: content.Attributes["error_message"].Expr,
+		DeclRange:    block.DefRange,
+	}, diags
+}
+
+func decodeLocalsBlock(block *hcl.Block) ([]*Local, hcl.Diagnostics) {
+	attrs, diags := block.Body.JustAttributes()
+	locals := make([]*Local, 0, len(attrs))
+	for _, attr := range sortedAttributes(attrs) {
+		if !hclsyntax.ValidIdentifier(attr.Name) {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid local value name",
+				Detail:   fmt.Sprintf("%q is not a valid name.", attr.Name),
+				Subject:  attr.NameRange.Ptr(),
+			})
+			continue
+		}
+		locals = append(locals, &Local{Name: attr.Name, Expr: attr.Expr, DeclRange: attr.Range})
+	}
+	return locals, diags
+}
+
+var credentialsBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "profile"},
+		{Name: "region"},
+		{Name: "shared_config_files"},
+		{Name: "shared_credentials_files"},
+		{Name: "access_key_id"},
+		{Name: "secret_access_key"},
+		{Name: "session_token"},
+	},
+}
+
+func decodeCredentialsBlock(block *hcl.Block) (*Credentials, hcl.Diagnostics) {
+	diags := checkName("credentials", block)
+	content, moreDiags := block.Body.Content(credentialsBlockSchema)
+	diags = append(diags, moreDiags...)
+	c := &Credentials{
+		Name:                   block.Labels[0],
+		Profile:                exprOrNil(content, "profile"),
+		Region:                 exprOrNil(content, "region"),
+		SharedConfigFiles:      exprOrNil(content, "shared_config_files"),
+		SharedCredentialsFiles: exprOrNil(content, "shared_credentials_files"),
+		AccessKeyID:            exprOrNil(content, "access_key_id"),
+		SecretAccessKey:        exprOrNil(content, "secret_access_key"),
+		SessionToken:           exprOrNil(content, "session_token"),
+		DeclRange:              block.DefRange,
+	}
+	if (c.AccessKeyID == nil) != (c.SecretAccessKey == nil) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Incomplete static credentials",
+			Detail:   "Static credentials need both access_key_id and secret_access_key.",
+			Subject:  block.DefRange.Ptr(),
+		})
+	}
+	if c.AccessKeyID == nil && c.SessionToken != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Session token without static keys",
+			Detail:   "session_token goes with access_key_id and secret_access_key.",
+			Subject:  content.Attributes["session_token"].NameRange.Ptr(),
+		})
+	}
+	if c.AccessKeyID != nil && c.Profile != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting credential sources",
+			Detail:   "A credentials block takes either a profile or static keys, not both.",
+			Subject:  content.Attributes["profile"].NameRange.Ptr(),
+		})
+	}
+	return c, diags
+}
+
+var endpointBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "url", Required: true},
+		{Name: "headers"},
+		{Name: "timeout"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "auth", LabelNames: []string{"type"}}},
+}
+
+func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
+	diags := checkName("endpoint", block)
+	content, moreDiags := block.Body.Content(endpointBlockSchema)
+	diags = append(diags, moreDiags...)
+	e := &Endpoint{
+		Name:      block.Labels[0],
+		URL:       exprOrNil(content, "url"),
+		Headers:   exprOrNil(content, "headers"),
+		Timeout:   exprOrNil(content, "timeout"),
+		DeclRange: block.DefRange,
+	}
+	for _, b := range content.Blocks {
+		if e.Auth != nil {
+			diags = append(diags, duplicateBlockDiag("auth", b))
+			continue
+		}
+		a, moreDiags := decodeAuthBlock(b)
+		diags = append(diags, moreDiags...)
+		e.Auth = a
+	}
+	return e, diags
+}
+
+func duplicateBlockDiag(kind string, b *hcl.Block) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s block", kind),
+		Detail:   fmt.Sprintf("Only one %s block is allowed here.", kind),
+		Subject:  b.DefRange.Ptr(),
+	}
+}
+
+var authSchemas = map[string]*hcl.BodySchema{
+	AuthSigV4: {Attributes: []hcl.AttributeSchema{
+		{Name: "credentials"}, {Name: "service"}, {Name: "region"}, {Name: "unsigned_payload"},
+	}},
+	AuthBearer: {Attributes: []hcl.AttributeSchema{{Name: "token", Required: true}}},
+	AuthBasic: {Attributes: []hcl.AttributeSchema{
+		{Name: "username", Required: true}, {Name: "password", Required: true},
+	}},
+	AuthAPIKey: {Attributes: []hcl.AttributeSchema{
+		{Name: "name", Required: true}, {Name: "value", Required: true}, {Name: "in"},
+	}},
+	AuthNone: {},
+}
+
+var authTypeNames = []string{AuthAPIKey, AuthSigV4, AuthBasic, AuthBearer, AuthNone}
+
+func decodeAuthBlock(block *hcl.Block) (*Auth, hcl.Diagnostics) {
+	typ := block.Labels[0]
+	schema, ok := authSchemas[typ]
+	if !ok {
+		detail := fmt.Sprintf("sigrun knows the auth types %s.", quotedList(authTypeNames))
+		if s := nameSuggestion(typ, authTypeNames); s != "" {
+			detail = fmt.Sprintf("Did you mean %q? ", s) + detail
+		}
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Unknown auth type",
+			Detail:   detail,
+			Subject:  block.LabelRanges[0].Ptr(),
+		}}
+	}
+	content, diags := block.Body.Content(schema)
+	a := &Auth{
+		Type:            typ,
+		Service:         exprOrNil(content, "service"),
+		Region:          exprOrNil(content, "region"),
+		UnsignedPayload: exprOrNil(content, "unsigned_payload"),
+		Token:           exprOrNil(content, "token"),
+		Username:        exprOrNil(content, "username"),
+		Password:        exprOrNil(content, "password"),
+		Name:            exprOrNil(content, "name"),
+		Value:           exprOrNil(content, "value"),
+		In:              exprOrNil(content, "in"),
+		DeclRange:       block.DefRange,
+		TypeRange:       block.LabelRanges[0],
+	}
+	if attr, ok := content.Attributes["credentials"]; ok {
+		ref, moreDiags := decodeStaticRef(attr, "credentials")
+		diags = append(diags, moreDiags...)
+		a.Credentials = ref
+	}
+	return a, diags
+}
+
+// decodeStaticRef decodes an argument written as KIND.NAME.
+func decodeStaticRef(attr *hcl.Attribute, kind string) (*StaticRef, hcl.Diagnostics) {
+	bad := hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Invalid %s reference", kind),
+		Detail:   fmt.Sprintf("The %s argument takes a reference written as %s.NAME, without quotes.", attr.Name, kind),
+		Subject:  attr.Expr.Range().Ptr(),
+	}}
+	trav, diags := hcl.AbsTraversalForExpr(attr.Expr)
+	if diags.HasErrors() || len(trav) != 2 || trav.RootName() != kind {
+		return nil, bad
+	}
+	step, ok := trav[1].(hcl.TraverseAttr)
+	if !ok {
+		return nil, bad
+	}
+	return &StaticRef{Name: step.Name, Range: trav.SourceRange()}, nil
+}
+
+var requestBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "endpoint"},
+		{Name: "method"},
+		{Name: "path"},
+		{Name: "url"},
+		{Name: "query"},
+		{Name: "headers"},
+		{Name: "body"},
+		{Name: "json"},
+		{Name: "form"},
+		{Name: "body_file"},
+		{Name: "timeout"},
+		{Name: "tags"},
+		{Name: "depends_on"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "auth", LabelNames: []string{"type"}},
+		{Type: "expect"},
+		{Type: "assert"},
+		{Type: "retry"},
+	},
+}
+
+var bodyArguments = []string{"body", "json", "form", "body_file"}
+
+func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
+	diags := checkName("request", block)
+	content, moreDiags := block.Body.Content(requestBlockSchema)
+	diags = append(diags, moreDiags...)
+	r := &Request{
+		Name:      block.Labels[0],
+		Method:    exprOrNil(content, "method"),
+		Path:      exprOrNil(content, "path"),
+		URL:       exprOrNil(content, "url"),
+		Query:     exprOrNil(content, "query"),
+		Headers:   exprOrNil(content, "headers"),
+		Body:      exprOrNil(content, "body"),
+		JSON:      exprOrNil(content, "json"),
+		Form:      exprOrNil(content, "form"),
+		BodyFile:  exprOrNil(content, "body_file"),
+		Timeout:   exprOrNil(content, "timeout"),
+		Tags:      exprOrNil(content, "tags"),
+		DeclRange: block.DefRange,
+	}
+	if attr, ok := content.Attributes["endpoint"]; ok {
+		ref, moreDiags := decodeStaticRef(attr, "endpoint")
+		diags = append(diags, moreDiags...)
+		r.Endpoint = ref
+	}
+	if attr, ok := content.Attributes["depends_on"]; ok {
+		deps, moreDiags := decodeDependsOn(attr)
+		diags = append(diags, moreDiags...)
+		r.DependsOn = deps
+	}
+
+	// Exactly one way to give a body.
+	var bodyAttr *hcl.Attribute
+	for _, name := range bodyArguments {
+		attr, ok := content.Attributes[name]
+		if !ok {
+			continue
+		}
+		if bodyAttr != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Conflicting body arguments",
+				Detail: fmt.Sprintf("A request takes one of body, json, form or body_file; this one has both %s (line %d) and %s.",
+					bodyAttr.Name, bodyAttr.NameRange.Start.Line, attr.Name),
+				Subject: attr.NameRange.Ptr(),
+			})
+			continue
+		}
+		bodyAttr = attr
+	}
+	if r.Path != nil && r.URL != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting path and url",
+			Detail:   "A request takes either a path (joined to its endpoint's url) or an absolute url, not both.",
+			Subject:  content.Attributes["url"].NameRange.Ptr(),
+		})
+	}
+	if r.URL == nil && r.Endpoint == nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Request has no target",
+			Detail:   fmt.Sprintf("Request %q needs an endpoint (endpoint = endpoint.NAME, with a path) or an absolute url.", r.Name),
+			Subject:  block.DefRange.Ptr(),
+		})
+	}
+
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "auth":
+			if r.Auth != nil {
+				diags = append(diags, duplicateBlockDiag("auth", b))
+				continue
+			}
+			a, moreDiags := decodeAuthBlock(b)
+			diags = append(diags, moreDiags...)
+			r.Auth = a
+		case "expect":
+			if r.Expect != nil {
+				diags = append(diags, duplicateBlockDiag("expect", b))
+				continue
+			}
+			e, moreDiags := decodeExpectBlock(b)
+			diags = append(diags, moreDiags...)
+			r.Expect = e
+		case "assert":
+			rule, moreDiags := decodeCheckRule(b)
+			diags = append(diags, moreDiags...)
+			if rule != nil {
+				r.Asserts = append(r.Asserts, rule)
+			}
+		case "retry":
+			if r.Retry != nil {
+				diags = append(diags, duplicateBlockDiag("retry", b))
+				continue
+			}
+			rt, moreDiags := decodeRetryBlock(b)
+			diags = append(diags, moreDiags...)
+			r.Retry = rt
+		}
+	}
+	return r, diags
+}
+
+func decodeDependsOn(attr *hcl.Attribute) ([]hcl.Traversal, hcl.Diagnostics) {
+	exprs, diags := hcl.ExprList(attr.Expr)
+	var out []hcl.Traversal
+	for _, e := range exprs {
+		trav, moreDiags := hcl.AbsTraversalForExpr(e)
+		if moreDiags.HasErrors() || trav.RootName() != "request" || len(trav) != 2 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid depends_on reference",
+				Detail:   "depends_on lists requests as request.NAME, without quotes.",
+				Subject:  e.Range().Ptr(),
+			})
+			continue
+		}
+		out = append(out, trav)
+	}
+	return out, diags
+}
+
+var expectBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "status"},
+		{Name: "headers"},
+		{Name: "json"},
+		{Name: "body_contains"},
+		{Name: "body_matches"},
+		{Name: "max_duration"},
+	},
+}
+
+func decodeExpectBlock(block *hcl.Block) (*Expect, hcl.Diagnostics) {
+	content, diags := block.Body.Content(expectBlockSchema)
+	return &Expect{
+		Status:       exprOrNil(content, "status"),
+		Headers:      exprOrNil(content, "headers"),
+		JSON:         exprOrNil(content, "json"),
+		BodyContains: exprOrNil(content, "body_contains"),
+		BodyMatches:  exprOrNil(content, "body_matches"),
+		MaxDuration:  exprOrNil(content, "max_duration"),
+		DeclRange:    block.DefRange,
+	}, diags
+}
+
+var retryBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "attempts", Required: true},
+		{Name: "interval"},
+		{Name: "until"},
+	},
+}
+
+func decodeRetryBlock(block *hcl.Block) (*Retry, hcl.Diagnostics) {
+	content, diags := block.Body.Content(retryBlockSchema)
+	return &Retry{
+		Attempts:  exprOrNil(content, "attempts"),
+		Interval:  exprOrNil(content, "interval"),
+		Until:     exprOrNil(content, "until"),
+		DeclRange: block.DefRange,
+	}, diags
+}
+
+var outputBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "value", Required: true},
+		{Name: "description"},
+		{Name: "sensitive"},
+	},
+}
+
+func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
+	diags := checkName("output", block)
+	content, moreDiags := block.Body.Content(outputBlockSchema)
+	diags = append(diags, moreDiags...)
+	o := &Output{Name: block.Labels[0], Value: exprOrNil(content, "value"), DeclRange: block.DefRange}
+	if attr, ok := content.Attributes["description"]; ok {
+		diags = append(diags, decodeLiteralString(attr, &o.Description)...)
+	}
+	if attr, ok := content.Attributes["sensitive"]; ok {
+		diags = append(diags, gohcl.DecodeExpression(attr.Expr, nil, &o.Sensitive)...)
+	}
+	return o, diags
+}

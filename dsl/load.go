@@ -1,0 +1,243 @@
+package dsl
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// LoadPath loads the collection at p: every *.hcl file directly in p when p
+// is a folder (sub-folders are not read), or the single file p.
+func LoadPath(p string) (*Collection, hcl.Diagnostics) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read collection",
+			Detail:   fmt.Sprintf("%s. Name a folder of .hcl files or one .hcl file.", cleanPathError(err)),
+		}}
+	}
+	if info.IsDir() {
+		return Load(os.DirFS(p), p, nil)
+	}
+	dir := filepath.Dir(p)
+	return Load(os.DirFS(dir), dir, []string{filepath.Base(p)})
+}
+
+// cleanPathError turns an *fs.PathError into "open x: no such file or
+// directory" without Go's syntax noise.
+func cleanPathError(err error) string {
+	if pe, ok := err.(*fs.PathError); ok {
+		return fmt.Sprintf("%s: %s", pe.Path, pe.Err)
+	}
+	return err.Error()
+}
+
+// Load reads a collection from fsys, whose root is the collection folder.
+// dir is how the folder is shown in diagnostics. When only is non-empty just
+// those files are read; otherwise every *.hcl file at the root of fsys is.
+// Files are read in name order, which fixes the position order used to break
+// ties in the run order.
+func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	names := only
+	if len(names) == 0 {
+		entries, err := fs.ReadDir(fsys, ".")
+		if err != nil {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read collection",
+				Detail:   cleanPathError(err),
+			}}
+		}
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+				names = append(names, e.Name())
+			}
+		}
+		if len(names) == 0 {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "No collection files",
+				Detail:   fmt.Sprintf("The folder %s has no .hcl files. A collection is the *.hcl files directly in one folder.", displayDir(dir)),
+			}}
+		}
+	}
+	sort.Strings(names)
+
+	parser := hclparse.NewParser()
+	c := newCollection(dir)
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read file",
+				Detail:   cleanPathError(err),
+			})
+			continue
+		}
+		f, moreDiags := parser.ParseHCL(src, displayName(dir, name))
+		diags = append(diags, moreDiags...)
+		if f == nil || moreDiags.HasErrors() {
+			continue
+		}
+		diags = append(diags, c.decodeFile(f)...)
+	}
+	c.Files = parser.Files()
+	if diags.HasErrors() {
+		return c, diags
+	}
+	diags = append(diags, c.validate()...)
+	return c, diags
+}
+
+func displayDir(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+func displayName(dir, name string) string {
+	if dir == "" || dir == "." {
+		return name
+	}
+	return path.Join(filepath.ToSlash(dir), name)
+}
+
+func newCollection(dir string) *Collection {
+	return &Collection{
+		Dir:               dir,
+		variablesByName:   map[string]*Variable{},
+		localsByName:      map[string]*Local{},
+		credentialsByName: map[string]*Credentials{},
+		endpointsByName:   map[string]*Endpoint{},
+		requestsByName:    map[string]*Request{},
+		outputsByName:     map[string]*Output{},
+	}
+}
+
+var fileSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "credentials", LabelNames: []string{"name"}},
+		{Type: "endpoint", LabelNames: []string{"name"}},
+		{Type: "request", LabelNames: []string{"name"}},
+		{Type: "output", LabelNames: []string{"name"}},
+	},
+}
+
+func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
+	content, diags := f.Body.Content(fileSchema)
+	for _, block := range content.Blocks {
+		switch block.Type {
+		case "variable":
+			v, moreDiags := decodeVariableBlock(block)
+			diags = append(diags, moreDiags...)
+			if v != nil && !c.checkDuplicate(&diags, "variable", v.Name, block, c.variablesByName[v.Name] != nil, rangeOfVar(c.variablesByName[v.Name])) {
+				c.Variables = append(c.Variables, v)
+				c.variablesByName[v.Name] = v
+			}
+		case "locals":
+			locals, moreDiags := decodeLocalsBlock(block)
+			diags = append(diags, moreDiags...)
+			for _, l := range locals {
+				if prev := c.localsByName[l.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("local value", l.Name, l.DeclRange, prev.DeclRange))
+					continue
+				}
+				l.Pos = c.nextPos()
+				c.Locals = append(c.Locals, l)
+				c.localsByName[l.Name] = l
+			}
+		case "credentials":
+			cr, moreDiags := decodeCredentialsBlock(block)
+			diags = append(diags, moreDiags...)
+			if cr != nil {
+				if prev := c.credentialsByName[cr.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("credentials", cr.Name, cr.DeclRange, prev.DeclRange))
+					break
+				}
+				cr.Pos = c.nextPos()
+				c.Credentials = append(c.Credentials, cr)
+				c.credentialsByName[cr.Name] = cr
+			}
+		case "endpoint":
+			e, moreDiags := decodeEndpointBlock(block)
+			diags = append(diags, moreDiags...)
+			if e != nil {
+				if prev := c.endpointsByName[e.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("endpoint", e.Name, e.DeclRange, prev.DeclRange))
+					break
+				}
+				e.Pos = c.nextPos()
+				c.Endpoints = append(c.Endpoints, e)
+				c.endpointsByName[e.Name] = e
+			}
+		case "request":
+			r, moreDiags := decodeRequestBlock(block)
+			diags = append(diags, moreDiags...)
+			if r != nil {
+				if prev := c.requestsByName[r.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("request", r.Name, r.DeclRange, prev.DeclRange))
+					break
+				}
+				r.Pos = c.nextPos()
+				c.Requests = append(c.Requests, r)
+				c.requestsByName[r.Name] = r
+			}
+		case "output":
+			o, moreDiags := decodeOutputBlock(block)
+			diags = append(diags, moreDiags...)
+			if o != nil {
+				if prev := c.outputsByName[o.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("output", o.Name, o.DeclRange, prev.DeclRange))
+					break
+				}
+				o.Pos = c.nextPos()
+				c.Outputs = append(c.Outputs, o)
+				c.outputsByName[o.Name] = o
+			}
+		}
+	}
+	return diags
+}
+
+// nextPos numbers blocks in file order, across files in name order.
+func (c *Collection) nextPos() int {
+	return len(c.Locals) + len(c.Credentials) + len(c.Endpoints) + len(c.Requests) + len(c.Outputs)
+}
+
+func rangeOfVar(v *Variable) hcl.Range {
+	if v == nil {
+		return hcl.Range{}
+	}
+	return v.DeclRange
+}
+
+func (c *Collection) checkDuplicate(diags *hcl.Diagnostics, kind, name string, block *hcl.Block, dup bool, prev hcl.Range) bool {
+	if !dup {
+		return false
+	}
+	*diags = append(*diags, duplicateDiag(kind, name, block.DefRange, prev))
+	return true
+}
+
+func duplicateDiag(kind, name string, rng, prev hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s %q", kind, name),
+		Detail: fmt.Sprintf("A %s named %q was already declared at %s:%d,%d. Names must be unique within a collection.",
+			kind, name, prev.Filename, prev.Start.Line, prev.Start.Column),
+		Subject: rng.Ptr(),
+	}
+}

@@ -1,0 +1,251 @@
+package dsl
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/sigrun-dev/sigrun/dsl/addrs"
+)
+
+// References parses every reference in exprs (nil expressions are skipped).
+// Each use is kept with its own range; duplicates are not removed.
+func References(exprs ...hcl.Expression) ([]*addrs.Reference, hcl.Diagnostics) {
+	var refs []*addrs.Reference
+	var diags hcl.Diagnostics
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		for _, trav := range e.Variables() {
+			ref, moreDiags := addrs.ParseRef(trav)
+			diags = append(diags, moreDiags...)
+			if ref != nil {
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs, diags
+}
+
+// Exprs returns the block's expressions that are evaluated before its
+// request is sent (auth arguments).
+func (a *Auth) Exprs() []hcl.Expression {
+	if a == nil {
+		return nil
+	}
+	return []hcl.Expression{a.Service, a.Region, a.UnsignedPayload, a.Token, a.Username, a.Password, a.Name, a.Value, a.In}
+}
+
+// Exprs returns the endpoint's expressions.
+func (e *Endpoint) Exprs() []hcl.Expression {
+	return append([]hcl.Expression{e.URL, e.Headers, e.Timeout}, e.Auth.Exprs()...)
+}
+
+// Exprs returns the credentials block's expressions.
+func (c *Credentials) Exprs() []hcl.Expression {
+	return []hcl.Expression{c.Profile, c.Region, c.SharedConfigFiles, c.SharedCredentialsFiles,
+		c.AccessKeyID, c.SecretAccessKey, c.SessionToken}
+}
+
+// InputExprs returns the request's expressions that are evaluated before it
+// is sent: everything but its checks.
+func (r *Request) InputExprs() []hcl.Expression {
+	return append([]hcl.Expression{r.Method, r.Path, r.URL, r.Query, r.Headers, r.Body, r.JSON,
+		r.Form, r.BodyFile, r.Timeout, r.Tags}, r.Auth.Exprs()...)
+}
+
+// CheckExprs returns the request's expressions that are evaluated against
+// its response: expect, assert and retry.
+func (r *Request) CheckExprs() []hcl.Expression {
+	var out []hcl.Expression
+	if e := r.Expect; e != nil {
+		out = append(out, e.Status, e.Headers, e.JSON, e.BodyContains, e.BodyMatches, e.MaxDuration)
+	}
+	for _, a := range r.Asserts {
+		out = append(out, a.Condition, a.ErrorMessage)
+	}
+	if rt := r.Retry; rt != nil {
+		out = append(out, rt.Attempts, rt.Interval, rt.Until)
+	}
+	return out
+}
+
+// refContext says which symbols an expression may use.
+type refContext struct {
+	what          string // "a local value", "request \"x\""...
+	allowResponse bool
+	self          string // the request's own name, for self-references
+}
+
+// validate checks what can be checked without evaluating: that every
+// reference names a declared object, that symbols are used where they mean
+// something, and that static references resolve.
+func (c *Collection) validate() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, l := range c.Locals {
+		diags = append(diags, c.checkRefs(refContext{what: "a local value"}, l.Expr)...)
+	}
+	for _, cr := range c.Credentials {
+		diags = append(diags, c.checkRefs(refContext{what: "a credentials block"}, cr.Exprs()...)...)
+	}
+	for _, e := range c.Endpoints {
+		diags = append(diags, c.checkRefs(refContext{what: "an endpoint"}, e.Exprs()...)...)
+		diags = append(diags, c.checkAuth(e.Auth)...)
+	}
+	for _, r := range c.Requests {
+		if r.Endpoint != nil && c.Endpoint(r.Endpoint.Name) == nil {
+			diags = append(diags, c.undeclared(addrs.Endpoint{Name: r.Endpoint.Name}, r.Endpoint.Range))
+		}
+		for _, dep := range r.DependsOn {
+			name := dep[1].(hcl.TraverseAttr).Name
+			if c.Request(name) == nil {
+				diags = append(diags, c.undeclared(addrs.Request{Name: name}, dep.SourceRange()))
+			}
+		}
+		ctx := refContext{what: fmt.Sprintf("request %q", r.Name), self: r.Name}
+		diags = append(diags, c.checkRefs(ctx, r.InputExprs()...)...)
+		ctx.allowResponse = true
+		diags = append(diags, c.checkRefs(ctx, r.CheckExprs()...)...)
+		diags = append(diags, c.checkAuth(r.Auth)...)
+	}
+	for _, o := range c.Outputs {
+		diags = append(diags, c.checkRefs(refContext{what: "an output"}, o.Value)...)
+	}
+	for _, v := range c.Variables {
+		for _, rule := range v.Validations {
+			refs, moreDiags := References(rule.Condition, rule.ErrorMessage)
+			diags = append(diags, moreDiags...)
+			for _, ref := range refs {
+				if iv, ok := ref.Subject.(addrs.InputVariable); !ok || iv.Name != v.Name {
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  "Invalid reference in variable validation",
+						Detail:   fmt.Sprintf("A validation of variable %q can refer only to var.%s.", v.Name, v.Name),
+						Subject:  ref.SourceRange.Ptr(),
+					})
+				}
+			}
+		}
+	}
+	return diags
+}
+
+func (c *Collection) checkAuth(a *Auth) hcl.Diagnostics {
+	if a == nil || a.Credentials == nil {
+		return nil
+	}
+	if c.CredentialsByName(a.Credentials.Name) == nil {
+		return hcl.Diagnostics{c.undeclared(addrs.Credentials{Name: a.Credentials.Name}, a.Credentials.Range)}
+	}
+	return nil
+}
+
+func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) hcl.Diagnostics {
+	refs, diags := References(exprs...)
+	for _, ref := range refs {
+		switch s := ref.Subject.(type) {
+		case addrs.InputVariable:
+			if c.Variable(s.Name) == nil {
+				diags = append(diags, c.undeclared(s, ref.SourceRange))
+			}
+		case addrs.LocalValue:
+			if c.Local(s.Name) == nil {
+				diags = append(diags, c.undeclared(s, ref.SourceRange))
+			}
+		case addrs.Endpoint:
+			if c.Endpoint(s.Name) == nil {
+				diags = append(diags, c.undeclared(s, ref.SourceRange))
+			}
+		case addrs.Request:
+			if c.Request(s.Name) == nil {
+				diags = append(diags, c.undeclared(s, ref.SourceRange))
+			} else if s.Name == ctx.self {
+				hint := ""
+				if ctx.allowResponse {
+					hint = " Inside its own expect, assert and retry blocks, a request's response is just \"response\"."
+				}
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Self-referential request",
+					Detail:   fmt.Sprintf("Request %q cannot refer to itself.%s", s.Name, hint),
+					Subject:  ref.SourceRange.Ptr(),
+				})
+			}
+		case addrs.Credentials:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Credentials are not values",
+				Detail: fmt.Sprintf("%s can be named only in an aws_sigv4 auth block's credentials argument "+
+					"(credentials = %s); it cannot be used in %s's expressions.", s, s, ctx.what),
+				Subject: ref.SourceRange.Ptr(),
+			})
+		case addrs.Response:
+			if !ctx.allowResponse {
+				detail := fmt.Sprintf("\"response\" means a request's own response and exists only inside its expect, assert and retry blocks; it cannot be used in %s.", ctx.what)
+				if ctx.self == "" {
+					detail += " To use a request's response elsewhere, write request.NAME.response."
+				} else {
+					detail += " A request's other arguments are evaluated before it is sent."
+				}
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid use of \"response\"",
+					Detail:   detail,
+					Subject:  ref.SourceRange.Ptr(),
+				})
+			}
+		case addrs.EachAttr, addrs.CountAttr:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  fmt.Sprintf("Reference to %q in a block without for_each or count", s.String()),
+				Detail:   fmt.Sprintf("%s exists only inside a request that sets for_each or count.", s),
+				Subject:  ref.SourceRange.Ptr(),
+			})
+		}
+	}
+	return diags
+}
+
+func (c *Collection) undeclared(addr addrs.Referenceable, rng hcl.Range) *hcl.Diagnostic {
+	kind := addrs.Kind(addr)
+	var names []string
+	var name, root string
+	switch a := addr.(type) {
+	case addrs.InputVariable:
+		name, root = a.Name, "var"
+		for _, v := range c.Variables {
+			names = append(names, v.Name)
+		}
+	case addrs.LocalValue:
+		name, root = a.Name, "local"
+		for _, l := range c.Locals {
+			names = append(names, l.Name)
+		}
+	case addrs.Credentials:
+		name, root = a.Name, "credentials"
+		for _, x := range c.Credentials {
+			names = append(names, x.Name)
+		}
+	case addrs.Endpoint:
+		name, root = a.Name, "endpoint"
+		for _, x := range c.Endpoints {
+			names = append(names, x.Name)
+		}
+	case addrs.Request:
+		name, root = a.Name, "request"
+		for _, x := range c.Requests {
+			names = append(names, x.Name)
+		}
+	}
+	detail := fmt.Sprintf("No %s named %q is declared in this collection.", kind, name)
+	if s := nameSuggestion(name, names); s != "" {
+		detail += fmt.Sprintf(" Did you mean %s.%s?", root, s)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Reference to undeclared %s", kind),
+		Detail:   detail,
+		Subject:  rng.Ptr(),
+	}
+}

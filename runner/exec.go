@@ -1,0 +1,450 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/sigrun-dev/sigrun/assertions"
+	"github.com/sigrun-dev/sigrun/dsl"
+	"github.com/sigrun-dev/sigrun/signer"
+)
+
+// runRequest evaluates, sends (again while retry asks) and checks one
+// request. It never returns nil.
+func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestResult {
+	req := n.request
+	res := &RequestResult{Name: req.Name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed}
+	r.obs.started(req.Name)
+	defer func() { r.obs.finished(res) }()
+
+	spec, diags := r.buildRequest(n, st)
+	r.addSecrets(spec.secrets...)
+	if diags.HasErrors() {
+		res.Diags = diags
+		return res
+	}
+	res.Method = spec.method
+	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
+	res.Path = r.Redact(requestPath(redactQuery(spec.url, spec.secretQuery)))
+
+	attempts, interval, diags := r.retrySettings(n, st)
+	if diags.HasErrors() {
+		res.Diags = diags
+		return res
+	}
+
+	var resp *response
+	var err error
+	for attempt := 1; ; attempt++ {
+		res.Attempts = attempt
+		resp, err = r.send(ctx, spec)
+		if ctx.Err() != nil {
+			res.Outcome = NotRun
+			res.SkipReason = "not run: interrupted while in flight"
+			return res
+		}
+		done := err == nil
+		if err == nil && req.Retry != nil && req.Retry.Until != nil {
+			ok, untilDiags := r.evalUntil(n, st, resp)
+			if untilDiags.HasErrors() {
+				res.Diags = untilDiags
+				return res
+			}
+			done = ok
+		}
+		if done || attempt >= attempts {
+			break
+		}
+		select {
+		case <-time.After(interval):
+		case <-ctx.Done():
+			res.Outcome = NotRun
+			res.SkipReason = "not run: interrupted between retries"
+			return res
+		}
+	}
+	if err != nil {
+		res.Diags = hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Request failed",
+			Detail:   r.Redact(describeTransportError(err, spec)),
+			Subject:  req.DeclRange.Ptr(),
+		}}
+		return res
+	}
+	st.setResponse(req.Name, resp)
+	res.StatusCode = resp.status
+	res.Duration = resp.duration
+
+	res.Checks = r.runChecks(n, st, resp)
+	failed := false
+	for _, c := range res.Checks {
+		if !c.Passed {
+			failed = true
+			res.Diags = append(res.Diags, c.Diags...)
+		}
+	}
+	if req.Retry != nil && req.Retry.Until != nil && failed && attempts > 1 {
+		res.Diags = append(res.Diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Retry gave up",
+			Detail:   fmt.Sprintf("The until condition was still false after %d attempts; the checks above are against the last response.", res.Attempts),
+			Subject:  req.Retry.DeclRange.Ptr(),
+		})
+	}
+	if !failed {
+		res.Outcome = Passed
+	}
+	return res
+}
+
+func requestPath(u *url.URL) string {
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	return p
+}
+
+// redactQuery returns u with the values of the named query parameters
+// replaced (a copy when there is anything to replace).
+func redactQuery(u *url.URL, names []string) *url.URL {
+	if len(names) == 0 || u.RawQuery == "" {
+		return u
+	}
+	parts := strings.Split(u.RawQuery, "&")
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		for _, n := range names {
+			if k == escapeRFC3986(n) {
+				parts[i] = k + "=REDACTED"
+			}
+		}
+	}
+	c := *u
+	c.RawQuery = strings.Join(parts, "&")
+	return &c
+}
+
+func describeTransportError(err error, spec *requestSpec) string {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return fmt.Sprintf("%s %s: no response within the timeout of %s.", spec.method, spec.url.Redacted(), spec.timeout)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s %s: no response within the timeout of %s.", spec.method, spec.url.Redacted(), spec.timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Sprintf("%s %s: %s.", spec.method, spec.url.Redacted(), err)
+}
+
+// send makes one attempt: build the HTTP request, authorize it, send it and
+// read the response.
+func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, spec.timeout)
+	defer cancel()
+	body, err := spec.newBody()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, spec.method, spec.url.String(), body)
+	if err != nil {
+		body.Close()
+		return nil, err
+	}
+	req.ContentLength = spec.size
+	if spec.size == 0 {
+		req.Body = http.NoBody
+		body.Close()
+	}
+	req.GetBody = spec.newBody
+	req.Header = spec.header.Clone()
+	if err := r.authorize(ctx, req, spec); err != nil {
+		return nil, err
+	}
+
+	start := r.opts.Now()
+	hr, err := r.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer hr.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hr.Body, r.opts.MaxBodySize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the response body: %w", err)
+	}
+	if int64(len(data)) > r.opts.MaxBodySize {
+		return nil, fmt.Errorf("the response body is larger than the limit of %d MiB", r.opts.MaxBodySize>>20)
+	}
+	return &response{
+		status:   hr.StatusCode,
+		header:   hr.Header,
+		body:     data,
+		duration: r.opts.Now().Sub(start),
+		url:      r.Redact(hr.Request.URL.String()),
+	}, nil
+}
+
+// signingKey is the context key under which a request carries what is
+// needed to sign it again on a redirect to the same host.
+type signingKey struct{}
+
+type signing struct {
+	r      *Runner
+	creds  aws.Credentials
+	params signer.Params
+	host   string
+}
+
+func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *requestSpec) error {
+	a := spec.auth
+	if a == nil {
+		return nil
+	}
+	switch a.typ {
+	case dsl.AuthSigV4:
+		creds, err := r.awsCredentials(ctx, spec.creds)
+		if err != nil {
+			return err
+		}
+		params, err := r.signParams(spec)
+		if err != nil {
+			return err
+		}
+		hash := signer.UnsignedPayload
+		if !a.unsignedPayload {
+			if hash, err = spec.payloadHash(); err != nil {
+				return fmt.Errorf("hashing the body: %w", err)
+			}
+		}
+		if err := r.signer.SignHTTP(req, creds, hash, params); err != nil {
+			return fmt.Errorf("signing: %w", err)
+		}
+		*req = *req.WithContext(context.WithValue(req.Context(), signingKey{}, &signing{r: r, creds: creds, params: params, host: req.URL.Host}))
+	case dsl.AuthBearer:
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	case dsl.AuthBasic:
+		req.SetBasicAuth(a.username, a.password)
+	case dsl.AuthAPIKey:
+		if a.keyIn == "header" {
+			req.Header.Set(a.keyName, a.keyValue)
+		}
+	}
+	return nil
+}
+
+// signParams decides the signing service and region: explicit values win,
+// the rest is inferred from the host.
+func (r *Runner) signParams(spec *requestSpec) (signer.Params, error) {
+	a := spec.auth
+	p := signer.Params{Service: a.service, Region: a.region}
+	if p.Service != "" && p.Region != "" {
+		return p, nil
+	}
+	inferred, err := signer.InferParams(spec.url.Hostname())
+	if err != nil {
+		return p, fmt.Errorf("%s is not an AWS host name that tells the signing service and region "+
+			"(a custom domain, an IP address or a proxy). Set both in the auth \"aws_sigv4\" block, "+
+			"e.g. service = \"execute-api\" and region = \"us-east-1\"", spec.url.Hostname())
+	}
+	if p.Service != "" {
+		inferred.Service = p.Service
+	}
+	if p.Region != "" {
+		inferred.Region = p.Region
+	}
+	return inferred, nil
+}
+
+// awsCredentials retrieves credentials from cv (nil: the default chain),
+// creating its provider on first use.
+func (r *Runner) awsCredentials(ctx context.Context, cv *credentialsValue) (aws.Credentials, error) {
+	if cv == nil {
+		cv = r.defaults
+	}
+	cv.once.Do(func() { cv.provider, cv.err = signer.NewCredentialsProvider(ctx, cv.src) })
+	if cv.err != nil {
+		return aws.Credentials{}, cv.err
+	}
+	creds, err := signer.Retrieve(ctx, cv.src, cv.provider)
+	if err != nil {
+		return creds, err
+	}
+	r.addSecrets(creds.SecretAccessKey, creds.SessionToken)
+	return creds, nil
+}
+
+// checkRedirect follows at most 10 redirects, for GET and HEAD only. A
+// signed request is signed again for a redirect to the same host; for
+// another host every credential is dropped, so a signature, token or key is
+// never sent to a host it was not made for.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0]
+	if first.Method != http.MethodGet && first.Method != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
+	if req.URL.Host != first.URL.Host {
+		for _, h := range []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-Sha256"} {
+			req.Header.Del(h)
+		}
+		return nil
+	}
+	if s, ok := first.Context().Value(signingKey{}).(*signing); ok {
+		req.Header.Del("Authorization")
+		req.Header.Del("X-Amz-Date")
+		req.Header.Del("X-Amz-Security-Token")
+		return s.r.signer.SignHTTP(req, s.creds, signer.EmptyPayloadHash, s.params)
+	}
+	return nil
+}
+
+func (r *Runner) checkContext(n *node, st *state, resp cty.Value) *hcl.EvalContext {
+	return dsl.EvalContext(n.checkRefs, checkData{state: st, resp: resp}, r.funcs)
+}
+
+func (r *Runner) runChecks(n *node, st *state, resp *response) []assertions.Result {
+	req := n.request
+	if req.Expect == nil && len(req.Asserts) == 0 {
+		return nil
+	}
+	ctx := r.checkContext(n, st, resp.value())
+	ar := &assertions.Response{
+		Status:   resp.status,
+		Header:   resp.header,
+		Body:     resp.body,
+		Duration: resp.duration,
+		JSON:     resp.json,
+	}
+	var out []assertions.Result
+	if e := req.Expect; e != nil {
+		out = assertions.CheckExpect(assertions.Expect{
+			Status: e.Status, Headers: e.Headers, JSON: e.JSON,
+			BodyContains: e.BodyContains, BodyMatches: e.BodyMatches, MaxDuration: e.MaxDuration,
+		}, ctx, ar)
+	}
+	for _, a := range req.Asserts {
+		out = append(out, assertions.Assert(a.Condition, a.ErrorMessage, ctx))
+	}
+	return out
+}
+
+func (r *Runner) retrySettings(n *node, st *state) (int, time.Duration, hcl.Diagnostics) {
+	rt := n.request.Retry
+	if rt == nil {
+		return 1, 0, nil
+	}
+	ev := &evaluator{ctx: r.checkContext(n, st, cty.UnknownVal(responseType))}
+	attempts := 1
+	if v, ok := ev.eval(rt.Attempts, cty.Number, "retry.attempts"); ok && !v.IsNull() {
+		i, acc := v.AsBigFloat().Int64()
+		if acc != 0 || i < 1 || i > 1000 {
+			ev.errorf(rt.Attempts, "Invalid value for retry.attempts", "retry.attempts must be a whole number from 1 to 1000.")
+		} else {
+			attempts = int(i)
+		}
+	}
+	interval := time.Second
+	if d, ok := ev.duration(rt.Interval, "retry.interval"); ok {
+		interval = d
+	}
+	return attempts, interval, ev.diags
+}
+
+func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagnostics) {
+	ctx := r.checkContext(n, st, resp.value())
+	v, diags := n.request.Retry.Until.Value(ctx)
+	if diags.HasErrors() {
+		return false, diags
+	}
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() || !v.IsKnown() {
+		return false, hcl.Diagnostics{{
+			Severity:    hcl.DiagError,
+			Summary:     "Invalid retry.until result",
+			Detail:      "retry.until must be true or false; it is null.",
+			Subject:     n.request.Retry.Until.Range().Ptr(),
+			Expression:  n.request.Retry.Until,
+			EvalContext: ctx,
+		}}
+	}
+	b, err := convert.Convert(v, cty.Bool)
+	if err != nil {
+		return false, hcl.Diagnostics{{
+			Severity:    hcl.DiagError,
+			Summary:     "Invalid retry.until result",
+			Detail:      fmt.Sprintf("retry.until must be true or false, not %s.", v.Type().FriendlyName()),
+			Subject:     n.request.Retry.Until.Range().Ptr(),
+			Expression:  n.request.Retry.Until,
+			EvalContext: ctx,
+		}}
+	}
+	return b.True(), nil
+}
+
+// validateChecks type-checks a request's checks with its response unknown.
+func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
+	req := n.request
+	ctx := r.checkContext(n, st, cty.UnknownVal(responseType))
+	ev := &evaluator{ctx: ctx}
+	if e := req.Expect; e != nil {
+		if e.Status != nil {
+			if v, ok := ev.eval(e.Status, cty.DynamicPseudoType, "expect.status"); ok {
+				if _, err := convert.Convert(v, cty.Number); err != nil {
+					if _, err2 := convert.Convert(v, cty.List(cty.Number)); err2 != nil {
+						ev.errorf(e.Status, "Invalid value for expect.status", "expect.status must be a number or a list of numbers, not %s.", v.Type().FriendlyName())
+					}
+				}
+			}
+		}
+		ev.eval(orNil(e.Headers), cty.Map(cty.String), "expect.headers")
+		ev.eval(orNil(e.JSON), cty.DynamicPseudoType, "expect.json")
+		ev.str(e.BodyContains, "expect.body_contains")
+		ev.str(e.BodyMatches, "expect.body_matches")
+		ev.duration(e.MaxDuration, "expect.max_duration")
+	}
+	for _, a := range req.Asserts {
+		if v, ok := ev.eval(a.Condition, cty.DynamicPseudoType, "condition"); ok && !v.IsNull() {
+			if _, err := convert.Convert(v, cty.Bool); err != nil {
+				ev.errorf(a.Condition, "Invalid condition", "A condition must be true or false, not %s.", v.Type().FriendlyName())
+			}
+		}
+		ev.eval(a.ErrorMessage, cty.String, "error_message")
+	}
+	if req.Retry != nil {
+		_, _, diags := r.retrySettings(n, st)
+		ev.diags = append(ev.diags, diags...)
+		if req.Retry.Until != nil {
+			ev.eval(req.Retry.Until, cty.Bool, "retry.until")
+		}
+	}
+	return ev.diags
+}
+
+// orNil lets a nil expression pass through eval as a constant null.
+func orNil(e hcl.Expression) hcl.Expression {
+	if e == nil {
+		return hcl.StaticExpr(cty.NullVal(cty.DynamicPseudoType), hcl.Range{})
+	}
+	return e
+}

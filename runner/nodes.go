@@ -1,0 +1,136 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/sigrun-dev/sigrun/dsl"
+	"github.com/sigrun-dev/sigrun/dsl/addrs"
+	"github.com/sigrun-dev/sigrun/runner/graph"
+)
+
+type nodeKind int
+
+const (
+	nodeLocal nodeKind = iota
+	nodeCredentials
+	nodeEndpoint
+	nodeRequest
+	nodeOutput
+)
+
+// node is one block of the collection as a graph vertex.
+type node struct {
+	kind      nodeKind
+	addr      addrs.Referenceable
+	pos       int
+	declRange hcl.Range
+
+	local    *dsl.Local
+	creds    *dsl.Credentials
+	endpoint *dsl.Endpoint
+	request  *dsl.Request
+	output   *dsl.Output
+
+	// inputRefs are the references of the expressions evaluated before a
+	// request is sent (all expressions for other nodes); checkRefs those of
+	// a request's expect, assert and retry blocks.
+	inputRefs []*addrs.Reference
+	checkRefs []*addrs.Reference
+}
+
+// plan is the collection as a graph.
+type plan struct {
+	nodes []*node
+	index map[string]int // by address string
+	g     *graph.Graph
+}
+
+func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
+	p := &plan{index: map[string]int{}}
+	var diags hcl.Diagnostics
+	add := func(n *node) {
+		p.index[n.addr.String()] = len(p.nodes)
+		p.nodes = append(p.nodes, n)
+	}
+	refs := func(exprs ...hcl.Expression) []*addrs.Reference {
+		r, d := dsl.References(exprs...)
+		diags = append(diags, d...)
+		return r
+	}
+	for _, l := range c.Locals {
+		add(&node{kind: nodeLocal, addr: l.Addr(), pos: l.Pos, declRange: l.DeclRange, local: l, inputRefs: refs(l.Expr)})
+	}
+	for _, cr := range c.Credentials {
+		add(&node{kind: nodeCredentials, addr: cr.Addr(), pos: cr.Pos, declRange: cr.DeclRange, creds: cr, inputRefs: refs(cr.Exprs()...)})
+	}
+	for _, e := range c.Endpoints {
+		add(&node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: refs(e.Exprs()...)})
+	}
+	for _, r := range c.Requests {
+		add(&node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
+			inputRefs: refs(r.InputExprs()...), checkRefs: refs(r.CheckExprs()...)})
+	}
+	for _, o := range c.Outputs {
+		add(&node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: refs(o.Value)})
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+
+	p.g = graph.New(len(p.nodes))
+	connect := func(v int, addr addrs.Referenceable) {
+		if dep, ok := p.index[addr.String()]; ok {
+			p.g.Connect(v, dep)
+		}
+	}
+	authDeps := func(v int, a *dsl.Auth) {
+		if a != nil && a.Credentials != nil {
+			connect(v, addrs.Credentials{Name: a.Credentials.Name})
+		}
+	}
+	for v, n := range p.nodes {
+		for _, ref := range n.inputRefs {
+			connect(v, ref.Subject)
+		}
+		for _, ref := range n.checkRefs {
+			connect(v, ref.Subject)
+		}
+		switch n.kind {
+		case nodeEndpoint:
+			authDeps(v, n.endpoint.Auth)
+		case nodeRequest:
+			r := n.request
+			if r.Endpoint != nil {
+				connect(v, addrs.Endpoint{Name: r.Endpoint.Name})
+			}
+			for _, dep := range r.DependsOn {
+				connect(v, addrs.Request{Name: dep[1].(hcl.TraverseAttr).Name})
+			}
+			authDeps(v, r.Auth)
+		}
+	}
+
+	for _, cycle := range p.g.Cycles() {
+		names := make([]string, 0, len(cycle)+1)
+		for _, v := range cycle {
+			names = append(names, p.nodes[v].addr.String())
+		}
+		names = append(names, names[0])
+		first := p.nodes[cycle[0]]
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Dependency cycle",
+			Detail: fmt.Sprintf("These blocks depend on each other in a cycle, so none of them can run first: %s. "+
+				"Remove one of the references (or depends_on entries) to break it.", strings.Join(names, " → ")),
+			Subject: first.declRange.Ptr(),
+		})
+	}
+	return p, diags
+}
+
+func (p *plan) less(a, b int) bool { return p.nodes[a].pos < p.nodes[b].pos }
+
+func (p *plan) isRequest(v int) bool { return p.nodes[v].kind == nodeRequest }

@@ -1,0 +1,132 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/big"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// responseType is the type of the response object in expressions.
+var responseType = cty.Object(map[string]cty.Type{
+	"status":      cty.Number,
+	"headers":     cty.Map(cty.String),
+	"body":        cty.String,
+	"json":        cty.DynamicPseudoType,
+	"duration_ms": cty.Number,
+	"url":         cty.String,
+})
+
+// response is a received response. Its cty value and its decoded JSON are
+// built on first use only: most responses are checked by status alone and
+// never referenced.
+type response struct {
+	status   int
+	header   http.Header
+	body     []byte
+	duration time.Duration
+	url      string
+
+	jsonOnce sync.Once
+	jsonVal  cty.Value
+
+	valOnce sync.Once
+	val     cty.Value
+}
+
+// json returns the decoded body, or cty.NilVal when it is not JSON.
+func (r *response) json() cty.Value {
+	r.jsonOnce.Do(func() {
+		r.jsonVal = cty.NilVal
+		trimmed := bytes.TrimSpace(r.body)
+		if len(trimmed) == 0 {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		var raw any
+		if err := dec.Decode(&raw); err != nil {
+			return
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return // trailing data: not one JSON document
+		}
+		r.jsonVal = jsonToCty(raw)
+	})
+	return r.jsonVal
+}
+
+func (r *response) value() cty.Value {
+	r.valOnce.Do(func() {
+		headers := make(map[string]cty.Value, len(r.header))
+		for k, vs := range r.header {
+			headers[strings.ToLower(k)] = cty.StringVal(strings.Join(vs, ", "))
+		}
+		hv := cty.MapValEmpty(cty.String)
+		if len(headers) > 0 {
+			hv = cty.MapVal(headers)
+		}
+		body := string(r.body)
+		if !utf8.ValidString(body) {
+			body = strings.ToValidUTF8(body, "\uFFFD")
+		}
+		j := r.json()
+		if j == cty.NilVal {
+			j = cty.NullVal(cty.DynamicPseudoType)
+		}
+		r.val = cty.ObjectVal(map[string]cty.Value{
+			"status":      cty.NumberIntVal(int64(r.status)),
+			"headers":     hv,
+			"body":        cty.StringVal(body),
+			"json":        j,
+			"duration_ms": cty.NumberIntVal(r.duration.Milliseconds()),
+			"url":         cty.StringVal(r.url),
+		})
+	})
+	return r.val
+}
+
+// jsonToCty converts a value decoded by encoding/json (with UseNumber) to
+// cty: objects become objects, arrays tuples, numbers exact numbers.
+func jsonToCty(v any) cty.Value {
+	switch x := v.(type) {
+	case nil:
+		return cty.NullVal(cty.DynamicPseudoType)
+	case bool:
+		return cty.BoolVal(x)
+	case string:
+		return cty.StringVal(x)
+	case json.Number:
+		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
+		if err != nil {
+			return cty.StringVal(string(x))
+		}
+		return cty.NumberVal(f)
+	case []any:
+		if len(x) == 0 {
+			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(x))
+		for i, e := range x {
+			vals[i] = jsonToCty(e)
+		}
+		return cty.TupleVal(vals)
+	case map[string]any:
+		if len(x) == 0 {
+			return cty.EmptyObjectVal
+		}
+		vals := make(map[string]cty.Value, len(x))
+		for k, e := range x {
+			vals[k] = jsonToCty(e)
+		}
+		return cty.ObjectVal(vals)
+	}
+	return cty.NullVal(cty.DynamicPseudoType)
+}

@@ -1,0 +1,395 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/sigrun-dev/sigrun/dsl"
+	"github.com/sigrun-dev/sigrun/dsl/funcs"
+	"github.com/sigrun-dev/sigrun/runner/graph"
+	"github.com/sigrun-dev/sigrun/signer"
+)
+
+// DefaultParallel is the default number of requests in flight.
+const DefaultParallel = 8
+
+// Options configures a Runner. Everything that touches the process (the
+// clock, the environment, files, the network) is injected here.
+type Options struct {
+	// Parallel is the most requests in flight at once; 0 means
+	// DefaultParallel.
+	Parallel int
+	// FailFast stops starting requests after the first failure.
+	FailFast bool
+	// Vars are the variable values given by the user, in precedence order.
+	Vars []dsl.VarSource
+	// BaseDir is the collection's folder on disk, against which body_file,
+	// shared_config_files and file() paths are resolved.
+	BaseDir string
+	// ReadFile reads files named by file(); nil reads the disk. The demo
+	// sets it to read its embedded collection.
+	ReadFile func(path string) ([]byte, error)
+	// LookupEnv answers env(); nil means the process environment.
+	LookupEnv func(string) (string, bool)
+	// Client sends the requests; nil means a client tuned for Parallel.
+	Client *http.Client
+	// Signer signs aws_sigv4 requests; nil means signer.New().
+	Signer *signer.Signer
+	// Observer receives events; nil means none.
+	Observer Observer
+	// Now is the clock for durations; nil means time.Now.
+	Now func() time.Time
+	// MaxBodySize bounds a response body held in memory; 0 means 16 MiB.
+	MaxBodySize int64
+}
+
+// Runner runs one collection. Create it with New, which checks the whole
+// collection; then call Run once.
+type Runner struct {
+	coll  *dsl.Collection
+	opts  Options
+	plan  *plan
+	vars  map[string]cty.Value
+	funcs map[string]function.Function
+
+	obs      *serialObserver
+	client   *http.Client
+	signer   *signer.Signer
+	defaults *credentialsValue // the default chain, for aws_sigv4 without credentials
+
+	secretsMu sync.RWMutex
+	secrets   []string
+}
+
+// New prepares a run of c: it builds the graph (a cycle is an error),
+// resolves the variables and evaluates every block with responses unknown,
+// which finds type errors and bad references before anything is sent. The
+// diagnostics are the collection's problems; with errors the Runner must
+// not be run.
+func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = DefaultParallel
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBodySize <= 0 {
+		opts.MaxBodySize = 16 << 20
+	}
+	r := &Runner{coll: c, opts: opts, obs: &serialObserver{obs: opts.Observer}}
+	r.funcs = funcs.Functions(funcs.Options{
+		BaseDir:   opts.BaseDir,
+		LookupEnv: opts.LookupEnv,
+		ReadFile:  opts.ReadFile,
+	})
+	r.signer = opts.Signer
+	if r.signer == nil {
+		r.signer = signer.New()
+	}
+	r.client = opts.Client
+	if r.client == nil {
+		r.client = NewHTTPClient(opts.Parallel)
+	}
+	r.defaults = &credentialsValue{src: signer.CredentialSource{Name: "the default AWS credential chain"}}
+
+	p, diags := buildPlan(c)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	r.plan = p
+	vars, moreDiags := c.ResolveVariables(opts.Vars, r.funcs)
+	diags = append(diags, moreDiags...)
+	if moreDiags.HasErrors() {
+		return nil, diags
+	}
+	r.vars = vars
+	for _, v := range c.Variables {
+		if v.Sensitive {
+			ev := &evaluator{}
+			plain, _ := vars[v.Name].UnmarkDeep()
+			ev.collectSecrets(plain)
+			r.addSecrets(ev.secrets...)
+		}
+	}
+	diags = append(diags, r.validate()...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return r, diags
+}
+
+// NewHTTPClient returns the client a run uses by default: keep-alive
+// connections for parallel requests, redirects handled by CheckRedirect.
+func NewHTTPClient(parallel int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(parallel, 2)
+	t.MaxIdleConns = max(100, parallel*2)
+	return &http.Client{Transport: t, CheckRedirect: checkRedirect}
+}
+
+// validate is the static pass: every node evaluated with responses unknown.
+// It never sends a request or resolves credentials, and it does not stop at
+// the first error: every problem of the collection is reported.
+func (r *Runner) validate() hcl.Diagnostics {
+	st := newState(r.vars, true)
+	var diags hcl.Diagnostics
+	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{
+		Limit:   1,
+		Limited: func(int) bool { return false },
+		Less:    r.plan.less,
+	}, func(_ context.Context, v int) error {
+		n := r.plan.nodes[v]
+		switch n.kind {
+		case nodeRequest:
+			_, moreDiags := r.buildRequest(n, st)
+			diags = append(diags, moreDiags...)
+			diags = append(diags, r.validateChecks(n, st)...)
+		default:
+			diags = append(diags, r.evalNode(n, st)...)
+		}
+		return nil
+	})
+	if err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid graph", Detail: err.Error()})
+	}
+	return diags
+}
+
+// evalNode evaluates a node that is not a request.
+func (r *Runner) evalNode(n *node, st *state) hcl.Diagnostics {
+	switch n.kind {
+	case nodeLocal:
+		ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, r.funcs)}
+		v, diags := n.local.Expr.Value(ev.ctx)
+		if diags.HasErrors() {
+			st.setLocal(n.local.Name, cty.DynamicVal)
+			return diags
+		}
+		st.setLocal(n.local.Name, v)
+		return diags
+	case nodeCredentials:
+		return r.evalCredentials(n, st)
+	case nodeEndpoint:
+		return r.evalEndpoint(n, st)
+	case nodeOutput:
+		ctx := dsl.EvalContext(n.inputRefs, st, r.funcs)
+		_, diags := n.output.Value.Value(ctx)
+		return diags
+	}
+	return nil
+}
+
+// Run walks the graph: requests run as soon as what they depend on is
+// done, at most Parallel at once. When ctx is cancelled no request starts,
+// those in flight are cancelled, and the summary still covers every
+// request.
+func (r *Runner) Run(ctx context.Context) *Summary {
+	start := r.opts.Now()
+	st := newState(r.vars, false)
+	walkCtx, stopStarting := context.WithCancel(ctx)
+	defer stopStarting()
+
+	sum := &Summary{}
+	var mu sync.Mutex
+	byName := map[string]*RequestResult{}
+	outputs := map[string]cty.Value{}
+
+	results, err := r.plan.g.Walk(walkCtx, graph.WalkOptions{
+		Limit:   r.opts.Parallel,
+		Limited: r.plan.isRequest,
+		Less:    r.plan.less,
+	}, func(_ context.Context, v int) error {
+		n := r.plan.nodes[v]
+		if n.kind != nodeRequest {
+			if n.kind == nodeOutput {
+				ctx := dsl.EvalContext(n.inputRefs, st, r.funcs)
+				val, diags := n.output.Value.Value(ctx)
+				if diags.HasErrors() {
+					mu.Lock()
+					sum.Diags = append(sum.Diags, diags...)
+					mu.Unlock()
+					return errNodeFailed
+				}
+				mu.Lock()
+				outputs[n.output.Name] = val
+				mu.Unlock()
+				return nil
+			}
+			if diags := r.evalNode(n, st); diags.HasErrors() {
+				mu.Lock()
+				sum.Diags = append(sum.Diags, diags...)
+				mu.Unlock()
+				return errNodeFailed
+			}
+			return nil
+		}
+		res := r.runRequest(ctx, n, st)
+		mu.Lock()
+		byName[n.request.Name] = res
+		mu.Unlock()
+		if res.Outcome != Passed {
+			if r.opts.FailFast && res.Outcome == Failed {
+				stopStarting()
+			}
+			return errNodeFailed
+		}
+		return nil
+	})
+	if err != nil {
+		sum.Diags = append(sum.Diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Run failed", Detail: err.Error()})
+	}
+
+	for v, res := range results {
+		n := r.plan.nodes[v]
+		switch {
+		case n.kind == nodeRequest && (res.Outcome == graph.Skipped || res.Outcome == graph.NotRun):
+			rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Skipped}
+			if res.Outcome == graph.NotRun {
+				rr.Outcome = NotRun
+				rr.SkipReason = "not run: the run was stopped"
+				if ctx.Err() != nil {
+					rr.SkipReason = "not run: interrupted"
+				} else if r.opts.FailFast {
+					rr.SkipReason = "not run: --fail-fast stopped the run after a failure"
+				}
+			} else {
+				rr.SkipReason = r.skipReason(res.Cause)
+			}
+			byName[n.request.Name] = rr
+			r.obs.finished(rr)
+		case n.kind == nodeOutput:
+			ov := OutputValue{Name: n.output.Name, Sensitive: n.output.Sensitive}
+			if val, ok := outputs[n.output.Name]; ok {
+				ov.Value = val
+			} else if res.Outcome == graph.Skipped {
+				ov.Err = "not computed: " + r.skipReason(res.Cause)
+			} else {
+				ov.Err = "not computed"
+			}
+			sum.Outputs = append(sum.Outputs, ov)
+		}
+	}
+
+	for _, req := range r.coll.Requests {
+		rr := byName[req.Name]
+		sum.Results = append(sum.Results, rr)
+		switch rr.Outcome {
+		case Passed:
+			sum.Passed++
+		case Failed:
+			sum.Failed++
+		case Skipped:
+			sum.Skipped++
+		case NotRun:
+			sum.NotRun++
+		}
+	}
+	sort.SliceStable(sum.Outputs, func(i, j int) bool {
+		return r.coll.Output(sum.Outputs[i].Name).Pos < r.coll.Output(sum.Outputs[j].Name).Pos
+	})
+	sum.Interrupted = ctx.Err() != nil
+	sum.Duration = r.opts.Now().Sub(start)
+	r.obs.runFinished(sum)
+	return sum
+}
+
+var errNodeFailed = fmt.Errorf("node failed")
+
+func (r *Runner) skipReason(cause int) string {
+	n := r.plan.nodes[cause]
+	if n.kind == nodeRequest {
+		return fmt.Sprintf("skipped: %s failed", n.addr)
+	}
+	return fmt.Sprintf("skipped: %s could not be evaluated", n.addr)
+}
+
+// addSecrets records values that must never be shown.
+func (r *Runner) addSecrets(ss ...string) {
+	ss = nonEmpty(ss...)
+	if len(ss) == 0 {
+		return
+	}
+	r.secretsMu.Lock()
+	defer r.secretsMu.Unlock()
+next:
+	for _, s := range ss {
+		for _, have := range r.secrets {
+			if have == s {
+				continue next
+			}
+		}
+		r.secrets = append(r.secrets, s)
+	}
+}
+
+// Redacted is what a secret is replaced by.
+const Redacted = "(sensitive value)"
+
+// Redact replaces every secret the run has seen (secret keys, session
+// tokens, sensitive variables, bearer tokens, passwords, API keys) in s.
+// Views pass everything they print through it.
+func (r *Runner) Redact(s string) string {
+	r.secretsMu.RLock()
+	defer r.secretsMu.RUnlock()
+	for _, secret := range r.secrets {
+		if len(secret) >= 4 && strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+	}
+	return s
+}
+
+// Collection returns the collection the runner runs.
+func (r *Runner) Collection() *dsl.Collection { return r.coll }
+
+// serialObserver forwards events one at a time.
+type serialObserver struct {
+	mu  sync.Mutex
+	obs Observer
+}
+
+func (s *serialObserver) started(name string) {
+	if s.obs == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.obs.RequestStarted(name)
+}
+
+func (s *serialObserver) finished(r *RequestResult) {
+	if s.obs == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.obs.RequestFinished(r)
+}
+
+func (s *serialObserver) runFinished(sum *Summary) {
+	if s.obs == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.obs.RunFinished(sum)
+}
+
+// fsReadFile adapts an fs.FS to Options.ReadFile.
+func FSReadFile(fsys fs.FS) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) { return fs.ReadFile(fsys, strings.TrimPrefix(p, "./")) }
+}
+
+// SetObserver sets the observer that receives the run's events. Call it
+// before Run.
+func (r *Runner) SetObserver(o Observer) { r.obs = &serialObserver{obs: o} }

@@ -1,0 +1,422 @@
+package signer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// This file holds the canonicalisation primitives shared by signing,
+// presigning and verification. All of them append to caller-owned buffers so
+// that the signing hot path does not allocate.
+
+const upperHex = "0123456789ABCDEF"
+
+// unreserved[c] is true for the RFC 3986 unreserved set A-Z a-z 0-9 - . _ ~.
+var unreserved = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~'
+	}
+	return
+}()
+
+// ErrBadEscape is wrapped by errors about malformed percent-escapes in a
+// request's path or query.
+var ErrBadEscape = errors.New("signer: malformed percent-escape")
+
+// UriEncode returns s encoded the way SigV4 requires: the unreserved set is
+// kept, every other byte becomes %XX with uppercase hex. With keepSlash, '/'
+// is kept (paths); without it, '/' becomes %2F (query names and values).
+func UriEncode(s string, keepSlash bool) string {
+	return string(appendURIEncode(nil, s, keepSlash))
+}
+
+func appendURIEncode(dst []byte, s string, keepSlash bool) []byte {
+	run := 0
+	for run < len(s) && (unreserved[s[run]] || s[run] == '/' && keepSlash) {
+		run++
+	}
+	dst = append(dst, s[:run]...)
+	for i := run; i < len(s); i++ {
+		c := s[i]
+		if unreserved[c] || c == '/' && keepSlash {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// appendDecodeEncode percent-decodes s (with '+' meaning a space when
+// plusIsSpace) and appends the strict UriEncode of the decoded bytes. It is
+// the "decode, then encode exactly once" step used for query components and
+// for S3 paths, so an already-escaped %3D stays %3D and is never doubled.
+func appendDecodeEncode(dst []byte, s string, keepSlash, plusIsSpace bool) ([]byte, error) {
+	// Copy the leading run that needs no work in one go.
+	run := 0
+	for run < len(s) && (unreserved[s[run]] || s[run] == '/' && keepSlash) {
+		run++
+	}
+	dst = append(dst, s[:run]...)
+	for i := run; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) {
+				return dst, fmt.Errorf("%w: %q", ErrBadEscape, s)
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return dst, fmt.Errorf("%w: %q", ErrBadEscape, s)
+			}
+			c = hi<<4 | lo
+			i += 2
+			// A decoded '/' inside an S3 key is data, not a separator.
+			if unreserved[c] {
+				dst = append(dst, c)
+			} else {
+				dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+			}
+			continue
+		case c == '+' && plusIsSpace:
+			dst = append(dst, "%20"...)
+			continue
+		}
+		if unreserved[c] || c == '/' && keepSlash {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst, nil
+}
+
+// wirePath returns the path exactly as net/http puts it on the request line:
+// URL.Opaque (minus a leading "//host"), else URL.EscapedPath() (RawPath when
+// it is a valid encoding of Path). An empty result means "/".
+func wirePath(u *url.URL) (path string, opaquePrefix string) {
+	if u.Opaque != "" {
+		op := u.Opaque
+		if i := strings.IndexByte(op, '?'); i >= 0 {
+			op = op[:i]
+		}
+		if strings.HasPrefix(op, "//") {
+			if i := strings.IndexByte(op[2:], '/'); i >= 0 {
+				return op[2+i:], op[:2+i]
+			}
+			return "", op
+		}
+		return op, ""
+	}
+	return u.EscapedPath(), ""
+}
+
+// needsNormalize reports whether path could change under normalizePath.
+func needsNormalize(p string) bool {
+	if p == "" || p[0] != '/' {
+		return true
+	}
+	return strings.Contains(p, "//") || strings.Contains(p, "/.")
+}
+
+// appendNormalizedEncoded appends p with "." and ".." segments removed (RFC
+// 3986 §5.2.4) and runs of '/' collapsed, each kept segment UriEncoded. The
+// result starts with '/'; a trailing '/' is kept when the input ended in a
+// separator or a dot segment and something is left. segs is scratch space.
+func appendNormalizedEncoded(dst []byte, p string, segs []int) ([]byte, []int) {
+	segs = segs[:0]
+	i := 0
+	var seg string
+	for {
+		j := strings.IndexByte(p[i:], '/')
+		end := len(p)
+		if j >= 0 {
+			end = i + j
+		}
+		seg = p[i:end]
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(segs) >= 2 {
+				segs = segs[:len(segs)-2]
+			}
+		default:
+			segs = append(segs, i, end)
+		}
+		if j < 0 {
+			break
+		}
+		i = end + 1
+	}
+	trailing := seg == "" || seg == "." || seg == ".."
+	dst = append(dst, '/')
+	for k := 0; k < len(segs); k += 2 {
+		if k > 0 {
+			dst = append(dst, '/')
+		}
+		dst = appendURIEncode(dst, p[segs[k]:segs[k+1]], false)
+	}
+	if trailing && len(segs) > 0 {
+		dst = append(dst, '/')
+	}
+	return dst, segs
+}
+
+// appendCanonicalURI appends the canonical URI for the wire path.
+//
+// Non-S3 (doubleEncode): the wire path, optionally normalised, UriEncoded
+// again with '/' kept ("/a%20b" → "/a%2520b").
+// S3 (!doubleEncode): the wire path decoded and UriEncoded exactly once, never
+// normalised ("/test$file.text" → "/test%24file.text", "/a%2Bb" → "/a%2Bb").
+func appendCanonicalURI(dst []byte, wire string, doubleEncode, normalize bool, segs []int) ([]byte, []int, error) {
+	if wire == "" {
+		return append(dst, '/'), segs, nil
+	}
+	if !doubleEncode {
+		start := len(dst)
+		if wire[0] != '/' {
+			dst = append(dst, '/')
+		}
+		var err error
+		dst, err = appendDecodeEncode(dst, wire, true, false)
+		if err != nil {
+			return dst[:start], segs, err
+		}
+		return dst, segs, nil
+	}
+	if normalize && needsNormalize(wire) {
+		dst, segs = appendNormalizedEncoded(dst, wire, segs)
+		return dst, segs, nil
+	}
+	return appendURIEncode(dst, wire, true), segs, nil
+}
+
+func appendURIEncodeBytes(dst []byte, s []byte, keepSlash bool) []byte {
+	for _, c := range s {
+		if unreserved[c] || c == '/' && keepSlash {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst
+}
+
+// qpair is one canonical query parameter: encoded name and value as offsets
+// into a scratch buffer.
+type qpair struct {
+	k0, k1, v0, v1 int32
+}
+
+// addQuery splits raw on '&', each part on the first '=', decodes and
+// strictly re-encodes both sides into scratch and records the pairs. A part
+// without '=' is a name with an empty value. skip, when set, drops pairs
+// whose raw name (decoded) it accepts — used by presigned verification to
+// leave out X-Amz-Signature.
+func addQuery(scratch []byte, pairs []qpair, raw string, skip func(name []byte) bool) ([]byte, []qpair, error) {
+	for raw != "" {
+		var part string
+		if i := strings.IndexByte(raw, '&'); i >= 0 {
+			part, raw = raw[:i], raw[i+1:]
+		} else {
+			part, raw = raw, ""
+		}
+		if part == "" {
+			continue
+		}
+		name, value := part, ""
+		if i := strings.IndexByte(part, '='); i >= 0 {
+			name, value = part[:i], part[i+1:]
+		}
+		k0 := len(scratch)
+		var err error
+		scratch, err = appendDecodeEncode(scratch, name, false, true)
+		if err != nil {
+			return scratch, pairs, fmt.Errorf("query name: %w", err)
+		}
+		k1 := len(scratch)
+		if skip != nil && skip(scratch[k0:k1]) {
+			scratch = scratch[:k0]
+			continue
+		}
+		scratch, err = appendDecodeEncode(scratch, value, false, true)
+		if err != nil {
+			return scratch, pairs, fmt.Errorf("query value: %w", err)
+		}
+		pairs = append(pairs, qpair{int32(k0), int32(k1), int32(k1), int32(len(scratch))})
+	}
+	return scratch, pairs, nil
+}
+
+// addPair appends an already-encoded name and a value that still needs strict encoding.
+func addPair(scratch []byte, pairs []qpair, name string, value []byte) ([]byte, []qpair) {
+	k0 := len(scratch)
+	scratch = append(scratch, name...)
+	k1 := len(scratch)
+	scratch = appendURIEncodeBytes(scratch, value, false)
+	return scratch, append(pairs, qpair{int32(k0), int32(k1), int32(k1), int32(len(scratch))})
+}
+
+func cmpPair(scratch []byte, a, b qpair) int {
+	if c := bytes.Compare(scratch[a.k0:a.k1], scratch[b.k0:b.k1]); c != 0 {
+		return c
+	}
+	return bytes.Compare(scratch[a.v0:a.v1], scratch[b.v0:b.v1])
+}
+
+// sortPairs sorts by encoded name, then encoded value (byte order).
+func sortPairs(scratch []byte, pairs []qpair) {
+	if len(pairs) > 24 {
+		slices.SortFunc(pairs, func(a, b qpair) int { return cmpPair(scratch, a, b) })
+		return
+	}
+	for i := 1; i < len(pairs); i++ {
+		for j := i; j > 0 && cmpPair(scratch, pairs[j-1], pairs[j]) > 0; j-- {
+			pairs[j-1], pairs[j] = pairs[j], pairs[j-1]
+		}
+	}
+}
+
+func appendPairs(dst, scratch []byte, pairs []qpair) []byte {
+	for i, p := range pairs {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, scratch[p.k0:p.k1]...)
+		dst = append(dst, '=')
+		dst = append(dst, scratch[p.v0:p.v1]...)
+	}
+	return dst
+}
+
+// CanonicalQuery returns the canonical query string for a raw query as the
+// caller wrote it: split on '&' and '=', decoded ('+' is a space), strictly
+// re-encoded, sorted by name then value.
+func CanonicalQuery(raw string) (string, error) {
+	scratch, pairs, err := addQuery(nil, nil, raw, nil)
+	if err != nil {
+		return "", err
+	}
+	sortPairs(scratch, pairs)
+	return string(appendPairs(nil, scratch, pairs)), nil
+}
+
+func isHeaderSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// appendHeaderValue appends v trimmed, with every run of spaces, tabs and
+// line breaks (obs-fold) collapsed to one space.
+func appendHeaderValue(dst []byte, v string) []byte {
+	i, j := 0, len(v)
+	for i < j && isHeaderSpace(v[i]) {
+		i++
+	}
+	for j > i && isHeaderSpace(v[j-1]) {
+		j--
+	}
+	v = v[i:j]
+	// Fast path (vectorised scans): nothing to collapse.
+	if strings.IndexByte(v, '\t') < 0 && strings.IndexByte(v, '\n') < 0 &&
+		strings.IndexByte(v, '\r') < 0 && !strings.Contains(v, "  ") {
+		return append(dst, v...)
+	}
+	space := false
+	for k := 0; k < len(v); k++ {
+		c := v[k]
+		if isHeaderSpace(c) {
+			space = true
+			continue
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendLower appends s in ASCII lower case.
+func appendLower(dst []byte, s string) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, len(s))[:n+len(s)]
+	out := dst[n:]
+	for i := 0; i < len(s) && i < len(out); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return dst
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// cmpLower compares a and b as if both were ASCII lower-cased.
+func cmpLower(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		x, y := lowerByte(a[i]), lowerByte(b[i])
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(a) < len(b):
+		return -1
+	case len(a) > len(b):
+		return 1
+	}
+	return 0
+}
+
+// stripDefaultPort removes ":80" for http and ":443" for https (IPv6 literals
+// keep their brackets). Other ports, and ports on other schemes, are kept.
+func stripDefaultPort(host, scheme string) string {
+	var port string
+	switch {
+	case len(scheme) == 4 && strings.EqualFold(scheme, "http"):
+		port = ":80"
+	case len(scheme) == 5 && strings.EqualFold(scheme, "https"):
+		port = ":443"
+	default:
+		return host
+	}
+	if strings.HasSuffix(host, port) {
+		h := host[:len(host)-len(port)]
+		if strings.HasPrefix(h, "[") && !strings.HasSuffix(h, "]") {
+			return host
+		}
+		if !strings.HasPrefix(h, "[") && strings.IndexByte(h, ':') >= 0 {
+			return host // bare IPv6 without brackets: not a port
+		}
+		return h
+	}
+	return host
+}

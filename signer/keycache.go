@@ -1,0 +1,164 @@
+package signer
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding"
+	"hash"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// secretFingerprint identifies a secret access key in the cache without the
+// cache keeping the secret: two keyed 64-bit hashes with per-process random
+// seeds. A rotated secret behind the same access key id gets a new entry.
+type secretFingerprint [2]uint64
+
+var fpSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func fingerprint(secret string) secretFingerprint {
+	return secretFingerprint{maphash.String(fpSeeds[0], secret), maphash.String(fpSeeds[1], secret)}
+}
+
+type cacheKey struct {
+	akid, region, service string
+	fp                    secretFingerprint
+	day                   int32
+}
+
+// keyEntry is an immutable derived SigV4 signing key for one (access key,
+// secret, UTC date, region, service), with everything per-request signing
+// needs precomputed: the HMAC inner/outer hash states (so a signature costs
+// no key schedule), the scope and the credential strings.
+type keyEntry struct {
+	day        int32 // YYYYMMDD
+	date       string
+	region     string
+	service    string
+	scope      string // YYYYMMDD/region/service/aws4_request
+	credential string // AKID/scope
+	inner      []byte // marshalled SHA-256 state after the ipad block
+	outer      []byte // marshalled SHA-256 state after the opad block
+}
+
+func hmacSHA256(key []byte, data ...string) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, d := range data {
+		m.Write([]byte(d))
+	}
+	return m.Sum(nil)
+}
+
+// deriveSigningKey computes kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret,
+// date), region), service), "aws4_request").
+func deriveSigningKey(secret, date, region, service string) []byte {
+	k := hmacSHA256([]byte("AWS4"+secret), date)
+	k = hmacSHA256(k, region)
+	k = hmacSHA256(k, service)
+	return hmacSHA256(k, "aws4_request")
+}
+
+func newKeyEntry(akid string, key []byte, date string, day int32, region, service string) *keyEntry {
+	e := &keyEntry{day: day, date: date, region: region, service: service}
+	e.scope = date + "/" + region + "/" + service + "/aws4_request"
+	e.credential = akid + "/" + e.scope
+	var ipad, opad [sha256.BlockSize]byte
+	copy(ipad[:], key) // the key is 32 bytes < block size
+	copy(opad[:], key)
+	for i := range ipad {
+		ipad[i] ^= 0x36
+		opad[i] ^= 0x5c
+	}
+	h := sha256.New()
+	h.Write(ipad[:])
+	e.inner, _ = h.(encoding.BinaryMarshaler).MarshalBinary()
+	h.Reset()
+	h.Write(opad[:])
+	e.outer, _ = h.(encoding.BinaryMarshaler).MarshalBinary()
+	clear(ipad[:])
+	clear(opad[:])
+	return e
+}
+
+// hmacState is a reusable SHA-256 used to compute HMACs from a keyEntry's
+// precomputed states.
+type hmacState struct {
+	h  hash.Hash
+	um encoding.BinaryUnmarshaler
+}
+
+func newHMACState() hmacState {
+	h := sha256.New()
+	return hmacState{h: h, um: h.(encoding.BinaryUnmarshaler)}
+}
+
+// sum appends HMAC(e's key, msg) to dst.
+func (s *hmacState) sum(dst []byte, e *keyEntry, msg []byte) []byte {
+	_ = s.um.UnmarshalBinary(e.inner)
+	s.h.Write(msg)
+	n := len(dst)
+	dst = s.h.Sum(dst)
+	_ = s.um.UnmarshalBinary(e.outer)
+	s.h.Write(dst[n:])
+	return s.h.Sum(dst[:n])
+}
+
+// keyCache caches derived signing keys. A lock-free "last used" slot serves
+// the common case of one identity signing repeatedly; the map behind a
+// read-write lock serves the rest. Entries for past days are dropped when the
+// map is refilled; the map is bounded.
+type keyCache struct {
+	last atomic.Pointer[lastSlot]
+	mu   sync.RWMutex
+	m    map[cacheKey]*keyEntry
+}
+
+type lastSlot struct {
+	k cacheKey
+	e *keyEntry
+}
+
+const maxCachedKeys = 512
+
+// get returns the key for (akid, secret, day, region, service), deriving it on a miss.
+func (c *keyCache) get(akid, secret string, day int32, date []byte, region, service string) *keyEntry {
+	fp := fingerprint(secret)
+	if l := c.last.Load(); l != nil && l.e.day == day && l.k.fp == fp &&
+		l.k.akid == akid && l.k.region == region && l.k.service == service {
+		return l.e
+	}
+	k := cacheKey{akid: akid, region: region, service: service, fp: fp, day: day}
+	c.mu.RLock()
+	e := c.m[k]
+	c.mu.RUnlock()
+	if e == nil {
+		ds := string(date)
+		e = newKeyEntry(akid, deriveSigningKey(secret, ds, region, service), ds, day, region, service)
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxCachedKeys {
+			old := c.m
+			c.m = make(map[cacheKey]*keyEntry)
+			for ok, oe := range old { // keep this day's keys, drop the rest
+				if oe.day == day && len(c.m) < maxCachedKeys/2 {
+					c.m[ok] = oe
+				}
+			}
+		}
+		if cur := c.m[k]; cur != nil {
+			e = cur // another goroutine won the race; share its entry
+		} else {
+			c.m[k] = e
+		}
+		c.mu.Unlock()
+	}
+	c.last.Store(&lastSlot{k: k, e: e})
+	return e
+}
+
+// size reports the number of cached SigV4 keys (tests).
+func (c *keyCache) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}

@@ -1,0 +1,997 @@
+package signer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// Algorithm selects the signature algorithm.
+type Algorithm int
+
+const (
+	// SigV4 is AWS4-HMAC-SHA256 (the zero value).
+	SigV4 Algorithm = iota
+	// SigV4A is AWS4-ECDSA-P256-SHA256 (multi-region, ECDSA P-256).
+	SigV4A
+)
+
+const (
+	algV4  = "AWS4-HMAC-SHA256"
+	algV4A = "AWS4-ECDSA-P256-SHA256"
+)
+
+// String returns the algorithm's wire name.
+func (a Algorithm) String() string {
+	if a == SigV4A {
+		return algV4A
+	}
+	return algV4
+}
+
+// SessionTokenMode says where the session token of temporary credentials goes.
+type SessionTokenMode int
+
+const (
+	// TokenSigned (default) adds X-Amz-Security-Token before signing and signs
+	// it: a header in SignedHeaders, or a parameter in a presigned URL's
+	// canonical query.
+	TokenSigned SessionTokenMode = iota
+	// TokenAppendUnsigned adds the token after the signature was computed and
+	// leaves it out of the canonical request (AWS IoT Core over WebSocket).
+	TokenAppendUnsigned
+	// TokenOmit never sends the token.
+	TokenOmit
+)
+
+// Override is a three-way switch for behaviour that defaults by service.
+type Override int8
+
+const (
+	// Auto uses the per-service default.
+	Auto Override = iota
+	// ForceOn turns the behaviour on regardless of service.
+	ForceOn
+	// ForceOff turns the behaviour off regardless of service.
+	ForceOff
+)
+
+func (o Override) apply(def bool) bool {
+	switch o {
+	case ForceOn:
+		return true
+	case ForceOff:
+		return false
+	}
+	return def
+}
+
+// Params are the per-request signing parameters.
+type Params struct {
+	// Service is the signing name, e.g. "execute-api", "s3", "es".
+	Service string
+	// Region is the scope region for SigV4, and the region set ("*" or
+	// "us-east-1,us-west-2") for SigV4A.
+	Region string
+	// Algorithm is SigV4 (default) or SigV4A.
+	Algorithm Algorithm
+	// SessionToken says where a session token goes (default: signed).
+	SessionToken SessionTokenMode
+
+	// DoubleEncodePath: on (default for every service except the S3 family)
+	// UriEncodes the wire path again ("/a%20b" → "/a%2520b"); off (default
+	// for s3, s3express, s3-outposts, s3-object-lambda) decodes the wire path
+	// and encodes it once, and rewrites the request so that exactly that
+	// encoding is sent.
+	DoubleEncodePath Override
+	// NormalizePath removes "." and ".." segments and collapses "//" in the
+	// canonical URI. Default: on, except for the S3 family (never).
+	NormalizePath Override
+	// ContentSHA256Header adds x-amz-content-sha256 (the payload hash) as a
+	// signed header. Default: on for the S3 family and "aoss". Header signing
+	// only; presigned URLs never carry it.
+	ContentSHA256Header Override
+	// UnsignedHeaders names extra headers (case-insensitive) that are sent
+	// but never signed, e.g. headers a proxy is known to rewrite.
+	UnsignedHeaders []string
+}
+
+// IsS3Service reports whether service uses S3's path rules (single encoding,
+// no normalisation) and needs x-amz-content-sha256.
+func IsS3Service(service string) bool {
+	switch service {
+	case "s3", "s3express", "s3-outposts", "s3-object-lambda":
+		return true
+	}
+	return false
+}
+
+type resolved struct {
+	doubleEncode, normalize, addSHA bool
+	s3                              bool
+}
+
+func (p *Params) resolve() resolved {
+	s3 := IsS3Service(p.Service)
+	return resolved{
+		s3:           s3,
+		doubleEncode: p.DoubleEncodePath.apply(!s3),
+		normalize:    p.NormalizePath.apply(!s3),
+		addSHA:       p.ContentSHA256Header.apply(s3 || p.Service == "aoss"),
+	}
+}
+
+// Errors returned by the signer. None of them contains secret material.
+var (
+	ErrMissingScope       = errors.New("signer: service and region must be set")
+	ErrNoHost             = errors.New("signer: request has no host")
+	ErrMissingCredentials = errors.New("signer: credentials have no access key id or secret")
+	ErrPayloadHash        = errors.New("signer: invalid payload hash")
+	ErrDuplicateDate      = errors.New("signer: request carries more than one X-Amz-Date or Date value")
+	ErrExpires            = errors.New("signer: presign expiry must be between 1s and 604800s (7 days)")
+	ErrAlreadyPresigned   = errors.New("signer: request query already carries presign parameters")
+)
+
+// Signer signs requests with SigV4 / SigV4A. It is safe for concurrent use
+// and caches derived keys (per access key, secret, UTC date, region and
+// service for SigV4; per access key and secret for SigV4A).
+type Signer struct {
+	now   func() time.Time
+	skew  atomic.Int64 // nanoseconds added to the clock
+	cache keyCache
+	v4a   v4aCache
+}
+
+// Option configures a Signer.
+type Option func(*Signer)
+
+// WithClock injects the clock used when a request carries no date.
+func WithClock(now func() time.Time) Option {
+	return func(s *Signer) { s.now = now }
+}
+
+// New returns a Signer.
+func New(opts ...Option) *Signer {
+	s := &Signer{now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// SetSkew sets the offset added to the clock (server time minus local
+// time), typically after a RequestTimeTooSkewed answer; see SkewFromResponse.
+func (s *Signer) SetSkew(d time.Duration) { s.skew.Store(int64(d)) }
+
+// Skew returns the current clock offset.
+func (s *Signer) Skew() time.Duration { return time.Duration(s.skew.Load()) }
+
+// Now returns the signer's clock plus its skew offset, in UTC.
+func (s *Signer) Now() time.Time {
+	return s.now().Add(time.Duration(s.skew.Load())).UTC()
+}
+
+// header classes
+const (
+	hcNormal uint8 = iota
+	hcSkip         // never signed (hop-by-hop, mutable, or handled elsewhere)
+	hcHost
+	hcContentLength
+	hcAuthorization
+	hcAmzDate
+	hcDate
+	hcToken
+	hcContentSHA
+	hcRegionSet
+)
+
+// classify sorts a header name into the classes the signer treats specially.
+// Never signed: Authorization, Connection, Expect, Keep-Alive,
+// Proxy-Authorization, Proxy-Connection, TE, Trailer, Transfer-Encoding,
+// Upgrade, User-Agent, X-Amzn-Trace-Id. Host and Content-Length come from
+// the request fields (what net/http actually sends), not from Header.
+func classify(k string) uint8 {
+	switch len(k) {
+	case 2:
+		if strings.EqualFold(k, "te") {
+			return hcSkip
+		}
+	case 4:
+		if strings.EqualFold(k, "host") {
+			return hcHost
+		}
+		if strings.EqualFold(k, "date") {
+			return hcDate
+		}
+	case 6:
+		if strings.EqualFold(k, "expect") {
+			return hcSkip
+		}
+	case 7:
+		if strings.EqualFold(k, "upgrade") || strings.EqualFold(k, "trailer") {
+			return hcSkip
+		}
+	case 10:
+		if strings.EqualFold(k, "x-amz-date") {
+			return hcAmzDate
+		}
+		if strings.EqualFold(k, "user-agent") || strings.EqualFold(k, "connection") || strings.EqualFold(k, "keep-alive") {
+			return hcSkip
+		}
+	case 13:
+		if strings.EqualFold(k, "authorization") {
+			return hcAuthorization
+		}
+	case 14:
+		if strings.EqualFold(k, "content-length") {
+			return hcContentLength
+		}
+	case 15:
+		if strings.EqualFold(k, "x-amzn-trace-id") {
+			return hcSkip
+		}
+	case 16:
+		if strings.EqualFold(k, "x-amz-region-set") {
+			return hcRegionSet
+		}
+		if strings.EqualFold(k, "proxy-connection") {
+			return hcSkip
+		}
+	case 17:
+		if strings.EqualFold(k, "transfer-encoding") {
+			return hcSkip
+		}
+	case 19:
+		if strings.EqualFold(k, "proxy-authorization") {
+			return hcSkip
+		}
+	case 20:
+		if strings.EqualFold(k, "x-amz-security-token") {
+			return hcToken
+		}
+		if strings.EqualFold(k, "x-amz-content-sha256") {
+			return hcContentSHA
+		}
+	}
+	return hcNormal
+}
+
+// hentry is one header contributing to the canonical headers: either a
+// Header map entry (key as in the map, vals) or a synthetic one (lower-case
+// key, val or bval).
+type hentry struct {
+	key  string
+	vals []string
+	val  string
+	bval []byte
+	syn  bool
+}
+
+func sortHeaders(hs []hentry) {
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && lessHeader(&hs[j], &hs[j-1]); j-- {
+			hs[j-1], hs[j] = hs[j], hs[j-1]
+		}
+	}
+}
+
+func lessHeader(a, b *hentry) bool {
+	if c := cmpLower(a.key, b.key); c != 0 {
+		return c < 0
+	}
+	// Same name in different spellings: net/http writes map keys in sorted
+	// order, so that is the order the server receives the values in.
+	return a.key < b.key
+}
+
+// state is the pooled per-signature scratch space.
+type state struct {
+	buf     []byte // canonical request
+	scratch []byte // encoded query components
+	sh      []byte // signed header list
+	sts     []byte
+	sig     []byte
+	out     []byte
+	mac     []byte
+	pairs   []qpair
+	hs      []hentry
+	segs    []int
+	del     []string
+	hm      hmacState
+	date    [16]byte
+	clen    [20]byte
+
+	// results of build
+	amzDate                          []byte
+	entry                            *keyEntry
+	scope, credential                string
+	host                             string
+	hostChanged                      bool
+	uri0, uri1                       int
+	addDate, addToken, addSHA        bool
+	addRegion, appendToken           bool
+	payloadHash                      string
+	t                                time.Time
+	alg                              Algorithm
+	rewritePath                      bool
+	wire                             string
+	opaquePrefix                     string
+	tokenInQuery, regionSetInQuery   bool
+	expires                          int64
+	presignToken, presignRegionSet   string
+	presignSigned, presignCredential string
+}
+
+var statePool = sync.Pool{New: func() any {
+	return &state{
+		buf:     make([]byte, 0, 1024),
+		scratch: make([]byte, 0, 256),
+		sh:      make([]byte, 0, 128),
+		sts:     make([]byte, 0, 160),
+		sig:     make([]byte, 0, 160),
+		out:     make([]byte, 0, 512),
+		mac:     make([]byte, 0, 64),
+		pairs:   make([]qpair, 0, 16),
+		hs:      make([]hentry, 0, 16),
+		segs:    make([]int, 0, 16),
+		hm:      newHMACState(),
+	}
+}}
+
+func getState() *state { return statePool.Get().(*state) }
+
+func putState(st *state) {
+	clear(st.hs) // drop references to the request's header slices
+	st.hs = st.hs[:0]
+	clear(st.del)
+	st.del = st.del[:0]
+	st.entry = nil
+	st.host, st.wire, st.opaquePrefix, st.payloadHash = "", "", "", ""
+	st.scope, st.credential, st.presignToken, st.presignRegionSet = "", "", "", ""
+	st.presignSigned, st.presignCredential = "", ""
+	if cap(st.buf) > 64<<10 || cap(st.scratch) > 64<<10 {
+		return // don't keep huge buffers alive
+	}
+	statePool.Put(st)
+}
+
+// signInput describes one signing operation.
+type signInput struct {
+	creds       *aws.Credentials
+	key         *SigningKey // when set, used instead of creds' secret
+	payloadHash string
+	p           *Params
+	presign     bool
+	expires     int64
+}
+
+// build computes the canonical request, string to sign and signature of req
+// into st. It never modifies req.
+func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
+	p := in.p
+	if p.Service == "" || p.Region == "" {
+		return ErrMissingScope
+	}
+	if req.URL == nil {
+		return ErrNoHost
+	}
+	akid, token := in.creds.AccessKeyID, in.creds.SessionToken
+	if in.key != nil {
+		akid, token = in.key.akid, in.key.token
+	} else if akid == "" || in.creds.SecretAccessKey == "" {
+		return ErrMissingCredentials
+	}
+	r := p.resolve()
+	st.alg = p.Algorithm
+	tokenMode := p.SessionToken
+	if token == "" {
+		tokenMode = TokenOmit
+	}
+
+	// 1. Collect the headers that will be signed.
+	st.hs = st.hs[:0]
+	var amzDateVals, dateVals, shaVals []string
+	explicitCL := false
+	for k, v := range req.Header {
+		if len(v) == 0 {
+			continue // net/http does not send a key without values
+		}
+		switch classify(k) {
+		case hcSkip, hcHost:
+			continue
+		case hcContentLength:
+			explicitCL = true
+			continue
+		case hcAuthorization:
+			if k != "Authorization" {
+				st.del = append(st.del, k)
+			}
+			continue
+		case hcAmzDate:
+			if amzDateVals != nil {
+				return ErrDuplicateDate
+			}
+			amzDateVals = v
+			if in.presign {
+				continue
+			}
+		case hcDate:
+			if dateVals != nil {
+				return ErrDuplicateDate
+			}
+			dateVals = v
+			if in.presign {
+				continue
+			}
+		case hcToken:
+			if tokenMode != TokenOmit {
+				// replaced by the credentials' token (signed) or appended later
+				if k != "X-Amz-Security-Token" {
+					st.del = append(st.del, k)
+				}
+				continue
+			}
+		case hcContentSHA:
+			if shaVals != nil {
+				return fmt.Errorf("%w: more than one x-amz-content-sha256 header", ErrPayloadHash)
+			}
+			shaVals = v
+		case hcRegionSet:
+			if p.Algorithm == SigV4A {
+				if k != "X-Amz-Region-Set" {
+					st.del = append(st.del, k)
+				}
+				continue
+			}
+		}
+		if len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, k) {
+			continue
+		}
+		st.hs = append(st.hs, hentry{key: k, vals: v})
+	}
+
+	// 2. Signing time: the request's own X-Amz-Date or Date, else the clock.
+	st.addDate = false
+	var t time.Time
+	switch {
+	case amzDateVals != nil:
+		if len(amzDateVals) != 1 {
+			return ErrDuplicateDate
+		}
+		var err error
+		if t, err = ParseRequestTime(strings.TrimSpace(amzDateVals[0])); err != nil {
+			return fmt.Errorf("X-Amz-Date: %w", err)
+		}
+	case dateVals != nil:
+		if len(dateVals) != 1 {
+			return ErrDuplicateDate
+		}
+		var err error
+		if t, err = ParseRequestTime(strings.TrimSpace(dateVals[0])); err != nil {
+			return fmt.Errorf("Date: %w", err)
+		}
+	default:
+		t = s.Now().Truncate(time.Second)
+		st.addDate = !in.presign
+	}
+	st.t = t
+	st.amzDate = appendAmzDate(st.date[:0], t)
+	d := st.amzDate
+	day := int32(d[0]-'0')*10000000 + int32(d[1]-'0')*1000000 + int32(d[2]-'0')*100000 + int32(d[3]-'0')*10000 +
+		int32(d[4]-'0')*1000 + int32(d[5]-'0')*100 + int32(d[6]-'0')*10 + int32(d[7]-'0')
+
+	// 3. Key and scope.
+	if p.Algorithm == SigV4A {
+		st.scope = string(st.amzDate[:8]) + "/" + p.Service + "/aws4_request"
+		st.credential = akid + "/" + st.scope
+		st.entry = nil
+	} else {
+		var e *keyEntry
+		if in.key != nil {
+			var err error
+			if e, err = in.key.entryFor(day, st.amzDate[:8], p.Region, p.Service); err != nil {
+				return err
+			}
+		} else {
+			e = s.cache.get(akid, in.creds.SecretAccessKey, day, st.amzDate[:8], p.Region, p.Service)
+		}
+		st.entry, st.scope, st.credential = e, e.scope, e.credential
+	}
+
+	// 4. Payload hash and x-amz-content-sha256.
+	ph := in.payloadHash
+	st.addSHA = false
+	if shaVals != nil && !in.presign {
+		if len(shaVals) != 1 {
+			return fmt.Errorf("%w: more than one x-amz-content-sha256 value", ErrPayloadHash)
+		}
+		hv := strings.TrimSpace(shaVals[0])
+		if ph == "" {
+			ph = hv
+		} else if hv != ph {
+			return fmt.Errorf("%w: x-amz-content-sha256 header %q differs from the payload hash %q", ErrPayloadHash, hv, ph)
+		}
+	}
+	if ph == "" {
+		if in.presign && r.s3 {
+			ph = UnsignedPayload
+		} else {
+			ph = EmptyPayloadHash
+		}
+	}
+	if !validPayloadHash(ph) {
+		return fmt.Errorf("%w: %q is neither a lowercase hex SHA-256 nor a payload marker", ErrPayloadHash, ph)
+	}
+	st.payloadHash = ph
+
+	// 5. Synthetic headers.
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	if host == "" {
+		return ErrNoHost
+	}
+	st.host = stripDefaultPort(host, req.URL.Scheme)
+	st.hostChanged = st.host != host
+	st.hs = append(st.hs, hentry{key: "host", val: st.host, syn: true})
+	if st.addDate {
+		st.hs = append(st.hs, hentry{key: "x-amz-date", bval: st.amzDate, syn: true})
+	}
+	st.addToken, st.appendToken, st.tokenInQuery = false, false, false
+	switch tokenMode {
+	case TokenSigned:
+		if in.presign {
+			st.tokenInQuery = true
+		} else {
+			st.addToken = true
+			st.hs = append(st.hs, hentry{key: "x-amz-security-token", val: token, syn: true})
+		}
+	case TokenAppendUnsigned:
+		st.appendToken = true
+	}
+	st.presignToken = token
+	st.addRegion, st.regionSetInQuery = false, false
+	if p.Algorithm == SigV4A {
+		if in.presign {
+			st.regionSetInQuery = true
+		} else {
+			st.addRegion = true
+			st.hs = append(st.hs, hentry{key: "x-amz-region-set", val: p.Region, syn: true})
+		}
+	}
+	if !in.presign && r.addSHA && shaVals == nil {
+		st.addSHA = true
+		st.hs = append(st.hs, hentry{key: "x-amz-content-sha256", val: ph, syn: true})
+	}
+	if n, ok := signedContentLength(req, explicitCL); ok && !(len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, "content-length")) {
+		st.hs = append(st.hs, hentry{key: "content-length", bval: strconv.AppendInt(st.clen[:0], n, 10), syn: true})
+	}
+	sortHeaders(st.hs)
+
+	// 6. Signed header list.
+	sh := st.sh[:0]
+	for i := range st.hs {
+		if i > 0 {
+			if cmpLower(st.hs[i].key, st.hs[i-1].key) == 0 {
+				continue
+			}
+			sh = append(sh, ';')
+		}
+		sh = appendLower(sh, st.hs[i].key)
+	}
+	st.sh = sh
+
+	// 7. Canonical request.
+	b := st.buf[:0]
+	if req.Method == "" {
+		b = append(b, "GET"...)
+	} else {
+		b = append(b, req.Method...)
+	}
+	b = append(b, '\n')
+	st.wire, st.opaquePrefix = wirePath(req.URL)
+	st.uri0 = len(b)
+	var err error
+	b, st.segs, err = appendCanonicalURI(b, st.wire, r.doubleEncode, r.normalize, st.segs)
+	if err != nil {
+		st.buf = b
+		return fmt.Errorf("path: %w", err)
+	}
+	st.uri1 = len(b)
+	st.rewritePath = !r.doubleEncode && st.wire != "" && string(b[st.uri0:st.uri1]) != st.wire
+	b = append(b, '\n')
+
+	st.scratch, st.pairs = st.scratch[:0], st.pairs[:0]
+	st.scratch, st.pairs, err = addQuery(st.scratch, st.pairs, req.URL.RawQuery, nil)
+	if err != nil {
+		st.buf = b
+		return err
+	}
+	if in.presign {
+		if err := st.addPresignPairs(p, in.expires); err != nil {
+			st.buf = b
+			return err
+		}
+	}
+	sortPairs(st.scratch, st.pairs)
+	b = appendPairs(b, st.scratch, st.pairs)
+	b = append(b, '\n')
+
+	for i := 0; i < len(st.hs); {
+		name := st.hs[i].key
+		b = appendLower(b, name)
+		b = append(b, ':')
+		first := true
+		j := i
+		for ; j < len(st.hs) && (j == i || cmpLower(st.hs[j].key, name) == 0); j++ {
+			e := &st.hs[j]
+			switch {
+			case e.vals != nil:
+				for _, v := range e.vals {
+					if !first {
+						b = append(b, ',')
+					}
+					first = false
+					b = appendHeaderValue(b, v)
+				}
+			case e.bval != nil:
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = append(b, e.bval...)
+			default:
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = appendHeaderValue(b, e.val)
+			}
+		}
+		b = append(b, '\n')
+		i = j
+	}
+	b = append(b, '\n')
+	b = append(b, st.sh...)
+	b = append(b, '\n')
+	b = append(b, ph...)
+	st.buf = b
+
+	// 8. String to sign and signature.
+	sum := sha256.Sum256(st.buf)
+	sts := append(st.sts[:0], p.Algorithm.String()...)
+	sts = append(sts, '\n')
+	sts = append(sts, st.amzDate...)
+	sts = append(sts, '\n')
+	sts = append(sts, st.scope...)
+	sts = append(sts, '\n')
+	sts = hex.AppendEncode(sts, sum[:])
+	st.sts = sts
+
+	if p.Algorithm == SigV4A {
+		var sig []byte
+		var err error
+		if in.key != nil {
+			return errors.New("signer: SigningKey objects are SigV4 only")
+		}
+		sig, err = s.v4a.sign(akid, in.creds.SecretAccessKey, st.sts)
+		if err != nil {
+			return err
+		}
+		st.sig = hex.AppendEncode(st.sig[:0], sig)
+	} else {
+		st.mac = st.hm.sum(st.mac[:0], st.entry, st.sts)
+		st.sig = hex.AppendEncode(st.sig[:0], st.mac)
+	}
+	return nil
+}
+
+// signedContentLength implements sigrun's content-length rule: content-length
+// is signed exactly when net/http will send a Content-Length header, with the
+// value it will send. That is req.ContentLength when the body is non-empty
+// and its length known (> 0); or 0 when the caller put an explicit
+// "Content-Length" header on a bodyless request whose method net/http sends
+// a zero length for (anything but GET and HEAD). A length of -1 (unknown,
+// sent chunked) and a chunked Transfer-Encoding are never signed.
+func signedContentLength(req *http.Request, explicit bool) (int64, bool) {
+	for _, te := range req.TransferEncoding {
+		if te == "chunked" {
+			return 0, false
+		}
+	}
+	n := req.ContentLength
+	if req.Body == nil || req.Body == http.NoBody {
+		if n > 0 && req.Body == nil {
+			// A length without a body: trust the field (requests built
+			// for signing only, e.g. Explain or presign of a PUT).
+			return n, true
+		}
+		n = 0
+	}
+	if n > 0 {
+		return n, true
+	}
+	if n == 0 && explicit && req.Method != "GET" && req.Method != "HEAD" && req.Method != "" {
+		return 0, true
+	}
+	return 0, false
+}
+
+func containsFold(list []string, k string) bool {
+	for _, s := range list {
+		if strings.EqualFold(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// presign query parameter names (already canonical: no escaping needed)
+const (
+	qAlgorithm     = "X-Amz-Algorithm"
+	qCredential    = "X-Amz-Credential"
+	qDate          = "X-Amz-Date"
+	qExpires       = "X-Amz-Expires"
+	qSignedHeaders = "X-Amz-SignedHeaders"
+	qToken         = "X-Amz-Security-Token"
+	qRegionSet     = "X-Amz-Region-Set"
+	qSignature     = "X-Amz-Signature"
+)
+
+func isPresignParam(name []byte) bool {
+	switch string(name) {
+	case qAlgorithm, qCredential, qDate, qExpires, qSignedHeaders, qSignature:
+		return true
+	}
+	return false
+}
+
+func (st *state) addPresignPairs(p *Params, expires int64) error {
+	for _, pr := range st.pairs {
+		if isPresignParam(st.scratch[pr.k0:pr.k1]) {
+			return ErrAlreadyPresigned
+		}
+	}
+	var exp [20]byte
+	st.scratch, st.pairs = addPair(st.scratch, st.pairs, qAlgorithm, []byte(p.Algorithm.String()))
+	st.scratch, st.pairs = addPair(st.scratch, st.pairs, qCredential, []byte(st.credential))
+	st.scratch, st.pairs = addPair(st.scratch, st.pairs, qDate, st.amzDate)
+	st.scratch, st.pairs = addPair(st.scratch, st.pairs, qExpires, strconv.AppendInt(exp[:0], expires, 10))
+	st.scratch, st.pairs = addPair(st.scratch, st.pairs, qSignedHeaders, st.sh)
+	if st.tokenInQuery {
+		st.scratch, st.pairs = addPair(st.scratch, st.pairs, qToken, []byte(st.presignToken))
+	}
+	if st.regionSetInQuery {
+		st.scratch, st.pairs = addPair(st.scratch, st.pairs, qRegionSet, []byte(p.Region))
+	}
+	return nil
+}
+
+// SignHTTP signs req in place with header authentication. It sets
+// X-Amz-Date (unless the request already carries X-Amz-Date or Date, in
+// which case it signs for that time), X-Amz-Security-Token per
+// p.SessionToken, x-amz-content-sha256 where required, X-Amz-Region-Set for
+// SigV4A, and Authorization. For the S3 family it also rewrites the URL's
+// RawPath to the strict encoding it signed (so '+' goes out as %2B), and a
+// default port in Host is dropped from req.Host to match the signed host.
+//
+// payloadHash is the hex SHA-256 of the body ("" means the request's
+// x-amz-content-sha256 header if present, else EmptyPayloadHash), or
+// UnsignedPayload / a STREAMING-* value.
+func (s *Signer) SignHTTP(req *http.Request, creds aws.Credentials, payloadHash string, p Params) error {
+	st := getState()
+	defer putState(st)
+	if err := s.build(st, req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}); err != nil {
+		return err
+	}
+	st.apply(req, &p)
+	return nil
+}
+
+// apply writes the results of a header-mode build onto req.
+func (st *state) apply(req *http.Request, p *Params) {
+	o := st.out[:0]
+	if st.addDate {
+		o = append(o, st.amzDate...)
+	}
+	a0 := len(o)
+	o = append(o, p.Algorithm.String()...)
+	o = append(o, " Credential="...)
+	o = append(o, st.credential...)
+	o = append(o, ", SignedHeaders="...)
+	o = append(o, st.sh...)
+	o = append(o, ", Signature="...)
+	o = append(o, st.sig...)
+	st.out = o
+	str := string(o)
+
+	n := 1
+	for _, b := range [...]bool{st.addDate, st.addToken || st.appendToken, st.addSHA, st.addRegion} {
+		if b {
+			n++
+		}
+	}
+	vals := make([]string, n)
+	if req.Header == nil {
+		req.Header = make(http.Header, n)
+	}
+	for _, k := range st.del {
+		delete(req.Header, k)
+	}
+	h := req.Header
+	i := 0
+	set := func(k, v string) {
+		vals[i] = v
+		h[k] = vals[i : i+1 : i+1]
+		i++
+	}
+	if st.addDate {
+		set("X-Amz-Date", str[:a0])
+	}
+	if st.addToken || st.appendToken {
+		set("X-Amz-Security-Token", st.presignToken)
+	}
+	if st.addSHA {
+		set("X-Amz-Content-Sha256", st.payloadHash)
+	}
+	if st.addRegion {
+		set("X-Amz-Region-Set", p.Region)
+	}
+	set("Authorization", str[a0:])
+	if st.hostChanged {
+		if req.Host != "" {
+			req.Host = st.host
+		} else {
+			req.URL.Host = st.host
+		}
+	}
+	if st.rewritePath {
+		st.rewriteWire(req.URL)
+	}
+}
+
+// Presign returns a presigned URL (query authentication) for req, valid for
+// expires (1s to 604800s; whole seconds). It signs host plus the headers the
+// request carries (the URL's user must send exactly those), never adds
+// headers of its own, and does not modify req. payloadHash "" means
+// UnsignedPayload for the S3 family and EmptyPayloadHash otherwise.
+func (s *Signer) Presign(req *http.Request, creds aws.Credentials, payloadHash string, p Params, expires time.Duration) (*url.URL, error) {
+	u, _, err := s.presign(req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}, expires)
+	return u, err
+}
+
+func checkExpires(expires time.Duration) (int64, error) {
+	secs := int64(expires / time.Second)
+	if secs < 1 || secs > 604800 {
+		return 0, fmt.Errorf("%w (got %v)", ErrExpires, expires)
+	}
+	return secs, nil
+}
+
+func (s *Signer) presign(req *http.Request, in *signInput, expires time.Duration) (*url.URL, *Explanation, error) {
+	secs, err := checkExpires(expires)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.presign, in.expires = true, secs
+	st := getState()
+	defer putState(st)
+	if err := s.build(st, req, in); err != nil {
+		return nil, nil, err
+	}
+	u := *req.URL
+	if u.User != nil {
+		u.User = nil
+	}
+	if st.hostChanged && req.Host == "" {
+		u.Host = st.host
+	}
+	q := make([]byte, 0, len(u.RawQuery)+len(st.credential)+len(st.sh)+len(st.presignToken)*3/2+256)
+	q = append(q, u.RawQuery...)
+	param := func(name string, value []byte) {
+		if len(q) > 0 {
+			q = append(q, '&')
+		}
+		q = append(q, name...)
+		q = append(q, '=')
+		q = appendURIEncodeBytes(q, value, false)
+	}
+	param(qAlgorithm, []byte(in.p.Algorithm.String()))
+	param(qCredential, []byte(st.credential))
+	param(qDate, st.amzDate)
+	param(qExpires, strconv.AppendInt(nil, secs, 10))
+	param(qSignedHeaders, st.sh)
+	if st.tokenInQuery {
+		param(qToken, []byte(st.presignToken))
+	}
+	if st.regionSetInQuery {
+		param(qRegionSet, []byte(in.p.Region))
+	}
+	param(qSignature, st.sig)
+	if st.appendToken {
+		param(qToken, []byte(st.presignToken))
+	}
+	u.RawQuery = string(q)
+	u.ForceQuery = false
+	if st.rewritePath {
+		st.rewriteWire(&u)
+	}
+	return &u, st.explanation(), nil
+}
+
+// rewriteWire makes the URL send exactly the canonical (strictly encoded)
+// path that an S3-family signature covers.
+func (st *state) rewriteWire(u *url.URL) {
+	canon := string(st.buf[st.uri0:st.uri1])
+	if u.Opaque != "" {
+		u.Opaque = st.opaquePrefix + canon
+		return
+	}
+	u.RawPath = canon
+	if u.EscapedPath() != canon {
+		// Path and canonical disagree (should not happen); fall back to
+		// a path that decodes to the same bytes.
+		if p, err := url.PathUnescape(canon); err == nil {
+			u.Path = p
+			u.RawPath = canon
+		}
+	}
+}
+
+// Explanation says what a signature covers. It never contains the secret
+// or the signing key.
+type Explanation struct {
+	Algorithm        string
+	CanonicalRequest string
+	StringToSign     string
+	Scope            string // YYYYMMDD/region/service/aws4_request (SigV4a: no region)
+	Credential       string // AKID/Scope
+	SignedHeaders    string // a;b;c
+	Date             string // X-Amz-Date value signed for
+	PayloadHash      string
+	Signature        string
+	// Authorization is the header value SignHTTP would set (header mode).
+	Authorization string
+}
+
+func (st *state) explanation() *Explanation {
+	e := &Explanation{
+		Algorithm:        st.alg.String(),
+		CanonicalRequest: string(st.buf),
+		StringToSign:     string(st.sts),
+		Scope:            st.scope,
+		Credential:       st.credential,
+		SignedHeaders:    string(st.sh),
+		Date:             string(st.amzDate),
+		PayloadHash:      st.payloadHash,
+		Signature:        string(st.sig),
+	}
+	e.Authorization = e.Algorithm + " Credential=" + e.Credential + ", SignedHeaders=" + e.SignedHeaders + ", Signature=" + e.Signature
+	return e
+}
+
+// Explain returns what SignHTTP would sign for req, without modifying req.
+func (s *Signer) Explain(req *http.Request, creds aws.Credentials, payloadHash string, p Params) (*Explanation, error) {
+	st := getState()
+	defer putState(st)
+	if err := s.build(st, req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}); err != nil {
+		return nil, err
+	}
+	return st.explanation(), nil
+}
+
+// ExplainPresign returns what Presign would sign for req, with the URL.
+func (s *Signer) ExplainPresign(req *http.Request, creds aws.Credentials, payloadHash string, p Params, expires time.Duration) (*url.URL, *Explanation, error) {
+	return s.presign(req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}, expires)
+}
