@@ -161,6 +161,8 @@ func describeTransportError(err error, spec *requestSpec) string {
 func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error) {
 	ctx, cancel := context.WithTimeout(ctx, spec.timeout)
 	defer cancel()
+	sent := &sentAuth{}
+	ctx = context.WithValue(ctx, sentAuthKey{}, sent)
 	body, err := spec.newBody()
 	if err != nil {
 		return nil, err
@@ -177,7 +179,7 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error)
 	}
 	req.GetBody = spec.newBody
 	req.Header = spec.header.Clone()
-	if err := r.authorize(ctx, req, spec); err != nil {
+	if err := r.authorize(ctx, req, spec, sent); err != nil {
 		return nil, err
 	}
 
@@ -203,18 +205,41 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error)
 	}, nil
 }
 
-// signingKey is the context key under which a request carries what is
-// needed to sign it again on a redirect to the same host.
-type signingKey struct{}
+// signatureOf extracts the hex signature from an Authorization header.
+func signatureOf(authz string) string {
+	_, sig, ok := strings.Cut(authz, "Signature=")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(sig, ", "); i >= 0 {
+		sig = sig[:i]
+	}
+	return sig
+}
+
+// sentAuthKey is the context key under which a request carries what its
+// authorization put on it, so that a redirect can drop it (another host)
+// or sign again (the same host).
+type sentAuthKey struct{}
+
+type sentAuth struct {
+	// headers are the credential-carrying headers set, besides the
+	// standard ones.
+	headers []string
+	// sigv4 is set for a signed request.
+	sigv4 *signing
+}
 
 type signing struct {
 	r      *Runner
 	creds  aws.Credentials
 	params signer.Params
-	host   string
 }
 
-func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *requestSpec) error {
+// credentialHeaders are dropped from every redirect to another host.
+var credentialHeaders = []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-Sha256"}
+
+func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *requestSpec, sent *sentAuth) error {
 	a := spec.auth
 	if a == nil {
 		return nil
@@ -238,14 +263,17 @@ func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *request
 		if err := r.signer.SignHTTP(req, creds, hash, params); err != nil {
 			return fmt.Errorf("signing: %w", err)
 		}
-		*req = *req.WithContext(context.WithValue(req.Context(), signingKey{}, &signing{r: r, creds: creds, params: params, host: req.URL.Host}))
+		r.addSignature(signatureOf(req.Header.Get("Authorization")))
+		sent.sigv4 = &signing{r: r, creds: creds, params: params}
 	case dsl.AuthBearer:
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	case dsl.AuthBasic:
 		req.SetBasicAuth(a.username, a.password)
+		r.addSecrets(strings.TrimPrefix(req.Header.Get("Authorization"), "Basic "))
 	case dsl.AuthAPIKey:
 		if a.keyIn == "header" {
 			req.Header.Set(a.keyName, a.keyValue)
+			sent.headers = append(sent.headers, a.keyName)
 		}
 	}
 	return nil
@@ -304,17 +332,27 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if first.Method != http.MethodGet && first.Method != http.MethodHead {
 		return http.ErrUseLastResponse
 	}
+	sent, _ := first.Context().Value(sentAuthKey{}).(*sentAuth)
 	if req.URL.Host != first.URL.Host {
-		for _, h := range []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-Sha256"} {
+		for _, h := range credentialHeaders {
 			req.Header.Del(h)
+		}
+		if sent != nil {
+			for _, h := range sent.headers {
+				req.Header.Del(h)
+			}
 		}
 		return nil
 	}
-	if s, ok := first.Context().Value(signingKey{}).(*signing); ok {
+	if sent != nil && sent.sigv4 != nil {
+		s := sent.sigv4
 		req.Header.Del("Authorization")
 		req.Header.Del("X-Amz-Date")
 		req.Header.Del("X-Amz-Security-Token")
-		return s.r.signer.SignHTTP(req, s.creds, signer.EmptyPayloadHash, s.params)
+		if err := s.r.signer.SignHTTP(req, s.creds, signer.EmptyPayloadHash, s.params); err != nil {
+			return err
+		}
+		s.r.addSignature(signatureOf(req.Header.Get("Authorization")))
 	}
 	return nil
 }

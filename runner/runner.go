@@ -67,8 +67,9 @@ type Runner struct {
 	signer   *signer.Signer
 	defaults *credentialsValue // the default chain, for aws_sigv4 without credentials
 
-	secretsMu sync.RWMutex
-	secrets   []string
+	secretsMu  sync.RWMutex
+	secrets    []string
+	signatures map[string]struct{}
 }
 
 // New prepares a run of c: it builds the graph (a cycle is an error),
@@ -332,12 +333,32 @@ next:
 	}
 }
 
+// addSignature records a request signature. Signatures are many (one per
+// request), so they live in a set and are found by scanning for hex runs
+// rather than by one search per signature.
+func (r *Runner) addSignature(sig string) {
+	if len(sig) < minSignatureLen {
+		return
+	}
+	r.secretsMu.Lock()
+	if r.signatures == nil {
+		r.signatures = map[string]struct{}{}
+	}
+	r.signatures[sig] = struct{}{}
+	r.secretsMu.Unlock()
+}
+
+// minSignatureLen is the length of a SigV4 signature (hex of SHA-256);
+// SigV4a signatures (hex of DER) are longer.
+const minSignatureLen = 64
+
 // Redacted is what a secret is replaced by.
 const Redacted = "(sensitive value)"
 
-// Redact replaces every secret the run has seen (secret keys, session
-// tokens, sensitive variables, bearer tokens, passwords, API keys) in s.
-// Views pass everything they print through it.
+// Redact replaces every secret the run has seen in s: secret keys, session
+// tokens, sensitive variables, bearer tokens, passwords, API keys and the
+// signatures of the requests it sent. Views pass everything they print
+// through it.
 func (r *Runner) Redact(s string) string {
 	r.secretsMu.RLock()
 	defer r.secretsMu.RUnlock()
@@ -346,8 +367,37 @@ func (r *Runner) Redact(s string) string {
 			s = strings.ReplaceAll(s, secret, Redacted)
 		}
 	}
-	return s
+	if len(r.signatures) == 0 || len(s) < minSignatureLen {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !isHex(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isHex(s[j]) {
+			j++
+		}
+		if j-i >= minSignatureLen {
+			if _, ok := r.signatures[s[i:j]]; ok {
+				b.WriteString(s[last:i])
+				b.WriteString(Redacted)
+				last = j
+			}
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
 
 // Collection returns the collection the runner runs.
 func (r *Runner) Collection() *dsl.Collection { return r.coll }

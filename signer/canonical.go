@@ -139,8 +139,8 @@ func needsNormalize(p string) bool {
 
 // appendNormalizedEncoded appends p with "." and ".." segments removed (RFC
 // 3986 §5.2.4) and runs of '/' collapsed, each kept segment UriEncoded. The
-// result starts with '/'; a trailing '/' is kept when the input ended in a
-// separator or a dot segment and something is left. segs is scratch space.
+// result starts with '/'; a trailing '/' is kept when the input ended in '/'
+// and something is left ("/a/b/.." → "/a", as botocore does). segs is scratch space.
 func appendNormalizedEncoded(dst []byte, p string, segs []int) ([]byte, []int) {
 	segs = segs[:0]
 	i := 0
@@ -166,7 +166,8 @@ func appendNormalizedEncoded(dst []byte, p string, segs []int) ([]byte, []int) {
 		}
 		i = end + 1
 	}
-	trailing := seg == "" || seg == "." || seg == ".."
+	// Like botocore: a trailing '/' survives only when the input ended in one.
+	trailing := seg == ""
 	dst = append(dst, '/')
 	for k := 0; k < len(segs); k += 2 {
 		if k > 0 {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -268,19 +269,19 @@ func classify(k string) uint8 {
 
 // hentry is one header contributing to the canonical headers: either a
 // Header map entry (key as in the map, vals) or a synthetic one (lower-case
-// key, val or bval).
+// key and a value already in canonical form).
 type hentry struct {
 	key  string
 	vals []string
 	val  string
-	bval []byte
-	syn  bool
 }
 
-func sortHeaders(hs []hentry) {
-	for i := 1; i < len(hs); i++ {
-		for j := i; j > 0 && lessHeader(&hs[j], &hs[j-1]); j-- {
-			hs[j-1], hs[j] = hs[j], hs[j-1]
+// sortHeaders sorts idx (indices into hs) by lower-cased name; equal names in
+// different spellings keep net/http's wire order (sorted map keys).
+func sortHeaders(hs []hentry, idx []uint8) {
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && lessHeader(&hs[idx[j]], &hs[idx[j-1]]); j-- {
+			idx[j-1], idx[j] = idx[j], idx[j-1]
 		}
 	}
 }
@@ -289,9 +290,49 @@ func lessHeader(a, b *hentry) bool {
 	if c := cmpLower(a.key, b.key); c != 0 {
 		return c < 0
 	}
-	// Same name in different spellings: net/http writes map keys in sorted
-	// order, so that is the order the server receives the values in.
 	return a.key < b.key
+}
+
+func sameName(a, b string) bool {
+	return len(a) == len(b) && strings.EqualFold(a, b)
+}
+
+// appendHeaders writes the canonical header block into hb and the signed
+// header list into sh in one pass over the sorted entries.
+func appendHeaders(hb, sh []byte, hs []hentry, idx []uint8) ([]byte, []byte) {
+	for i := 0; i < len(idx); {
+		name := hs[idx[i]].key
+		if i > 0 {
+			sh = append(sh, ';')
+		}
+		n0 := len(hb)
+		hb = appendLower(hb, name)
+		sh = append(sh, hb[n0:]...)
+		hb = append(hb, ':')
+		first := true
+		j := i
+		for ; j < len(idx) && (j == i || sameName(hs[idx[j]].key, name)); j++ {
+			e := &hs[idx[j]]
+			if e.vals == nil {
+				if !first {
+					hb = append(hb, ',')
+				}
+				first = false
+				hb = append(hb, e.val...)
+				continue
+			}
+			for _, v := range e.vals {
+				if !first {
+					hb = append(hb, ',')
+				}
+				first = false
+				hb = appendHeaderValue(hb, v)
+			}
+		}
+		hb = append(hb, '\n')
+		i = j
+	}
+	return hb, sh
 }
 
 // state is the pooled per-signature scratch space.
@@ -305,6 +346,8 @@ type state struct {
 	mac     []byte
 	pairs   []qpair
 	hs      []hentry
+	idx     []uint8
+	hb      []byte
 	segs    []int
 	del     []string
 	hm      hmacState
@@ -343,6 +386,8 @@ var statePool = sync.Pool{New: func() any {
 		mac:     make([]byte, 0, 64),
 		pairs:   make([]qpair, 0, 16),
 		hs:      make([]hentry, 0, 16),
+		idx:     make([]uint8, 0, 16),
+		hb:      make([]byte, 0, 512),
 		segs:    make([]int, 0, 16),
 		hm:      newHMACState(),
 	}
@@ -544,9 +589,9 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	}
 	st.host = stripDefaultPort(host, req.URL.Scheme)
 	st.hostChanged = st.host != host
-	st.hs = append(st.hs, hentry{key: "host", val: st.host, syn: true})
+	st.hs = append(st.hs, hentry{key: "host", val: canonicalValue(st.host)})
 	if st.addDate {
-		st.hs = append(st.hs, hentry{key: "x-amz-date", bval: st.amzDate, syn: true})
+		st.hs = append(st.hs, hentry{key: "x-amz-date", val: unsafe.String(&st.date[0], len(st.amzDate))})
 	}
 	st.addToken, st.appendToken, st.tokenInQuery = false, false, false
 	switch tokenMode {
@@ -555,7 +600,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			st.tokenInQuery = true
 		} else {
 			st.addToken = true
-			st.hs = append(st.hs, hentry{key: "x-amz-security-token", val: token, syn: true})
+			st.hs = append(st.hs, hentry{key: "x-amz-security-token", val: canonicalValue(token)})
 		}
 	case TokenAppendUnsigned:
 		st.appendToken = true
@@ -567,30 +612,28 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			st.regionSetInQuery = true
 		} else {
 			st.addRegion = true
-			st.hs = append(st.hs, hentry{key: "x-amz-region-set", val: p.Region, syn: true})
+			st.hs = append(st.hs, hentry{key: "x-amz-region-set", val: canonicalValue(p.Region)})
 		}
 	}
 	if !in.presign && r.addSHA && shaVals == nil {
 		st.addSHA = true
-		st.hs = append(st.hs, hentry{key: "x-amz-content-sha256", val: ph, syn: true})
+		st.hs = append(st.hs, hentry{key: "x-amz-content-sha256", val: ph})
 	}
 	if n, ok := signedContentLength(req, explicitCL); ok && !(len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, "content-length")) {
-		st.hs = append(st.hs, hentry{key: "content-length", bval: strconv.AppendInt(st.clen[:0], n, 10), syn: true})
+		cl := strconv.AppendInt(st.clen[:0], n, 10)
+		st.hs = append(st.hs, hentry{key: "content-length", val: unsafe.String(&st.clen[0], len(cl))})
 	}
-	sortHeaders(st.hs)
-
-	// 6. Signed header list.
-	sh := st.sh[:0]
+	if len(st.hs) > 255 {
+		return errors.New("signer: too many headers")
+	}
+	st.idx = st.idx[:0]
 	for i := range st.hs {
-		if i > 0 {
-			if cmpLower(st.hs[i].key, st.hs[i-1].key) == 0 {
-				continue
-			}
-			sh = append(sh, ';')
-		}
-		sh = appendLower(sh, st.hs[i].key)
+		st.idx = append(st.idx, uint8(i))
 	}
-	st.sh = sh
+	sortHeaders(st.hs, st.idx)
+
+	// 6. Canonical headers and the signed header list, in one pass.
+	st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], st.hs, st.idx)
 
 	// 7. Canonical request.
 	b := st.buf[:0]
@@ -628,40 +671,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	b = appendPairs(b, st.scratch, st.pairs)
 	b = append(b, '\n')
 
-	for i := 0; i < len(st.hs); {
-		name := st.hs[i].key
-		b = appendLower(b, name)
-		b = append(b, ':')
-		first := true
-		j := i
-		for ; j < len(st.hs) && (j == i || cmpLower(st.hs[j].key, name) == 0); j++ {
-			e := &st.hs[j]
-			switch {
-			case e.vals != nil:
-				for _, v := range e.vals {
-					if !first {
-						b = append(b, ',')
-					}
-					first = false
-					b = appendHeaderValue(b, v)
-				}
-			case e.bval != nil:
-				if !first {
-					b = append(b, ',')
-				}
-				first = false
-				b = append(b, e.bval...)
-			default:
-				if !first {
-					b = append(b, ',')
-				}
-				first = false
-				b = appendHeaderValue(b, e.val)
-			}
-		}
-		b = append(b, '\n')
-		i = j
-	}
+	b = append(b, st.hb...)
 	b = append(b, '\n')
 	b = append(b, st.sh...)
 	b = append(b, '\n')
@@ -726,6 +736,17 @@ func signedContentLength(req *http.Request, explicit bool) (int64, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// canonicalValue returns v in canonical header form, without allocating in
+// the common case where it already is.
+func canonicalValue(v string) string {
+	if len(v) == 0 || !isHeaderSpace(v[0]) && !isHeaderSpace(v[len(v)-1]) &&
+		strings.IndexByte(v, '\t') < 0 && strings.IndexByte(v, '\n') < 0 &&
+		strings.IndexByte(v, '\r') < 0 && !strings.Contains(v, "  ") {
+		return v
+	}
+	return string(appendHeaderValue(nil, v))
 }
 
 func containsFold(list []string, k string) bool {

@@ -695,4 +695,3 @@ func TestVectorsS3Examples(t *testing.T) {
 		})
 	}
 }
-

@@ -280,12 +280,14 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, fn func(ctx context.
 	// start decides what to do with a ready vertex: skip it, mark it not
 	// run, or run it. It reports whether the vertex finished at once.
 	start := func(v int) bool {
-		if cause, ok := g.failedDep(results, v); ok {
-			results[v] = Result{Outcome: Skipped, Cause: cause}
-			return true
-		}
+		// Once the walk is cancelled nothing is "skipped because of a
+		// failure": what did not start was not run.
 		if ctx.Err() != nil {
 			results[v] = Result{Outcome: NotRun}
+			return true
+		}
+		if cause, ok := g.failedDep(results, v); ok {
+			results[v] = Result{Outcome: Skipped, Cause: cause}
 			return true
 		}
 		if !limited(v) {

@@ -1,0 +1,4 @@
+request "get" {
+  url    = "https://example.com/"
+  method = # ERROR: Invalid expression
+}

@@ -1,0 +1,2 @@
+request "get" { # ERROR: Unclosed configuration block
+  url = "https://example.com/"

@@ -1,0 +1,7 @@
+variable "stage" {
+  default = "prod"
+}
+
+locals {
+  base = "https://example.com/${var.stage}"
+}

@@ -1,0 +1,1 @@
+a folder named like a file is still a folder {

@@ -1,0 +1,1 @@
+this is not loaded: sub-folders are not part of the collection {
