@@ -58,6 +58,8 @@ type Local struct {
 	Expr      hcl.Expression
 	DeclRange hcl.Range
 	Pos       int
+	// Refs are the references in Expr, set when the collection is checked.
+	Refs []*addrs.Reference
 }
 
 // Addr returns the local value's address.
@@ -76,6 +78,8 @@ type Credentials struct {
 	SessionToken           hcl.Expression
 	DeclRange              hcl.Range
 	Pos                    int
+	// Refs are the references in the block's expressions.
+	Refs []*addrs.Reference
 }
 
 // Addr returns the credentials' address.
@@ -91,6 +95,8 @@ type Endpoint struct {
 	Auth      *Auth
 	DeclRange hcl.Range
 	Pos       int
+	// Refs are the references in the block's expressions.
+	Refs []*addrs.Reference
 }
 
 // Addr returns the endpoint's address.
@@ -154,6 +160,10 @@ type Request struct {
 	Retry     *Retry
 	DeclRange hcl.Range
 	Pos       int
+	// InputRefs are the references in InputExprs, CheckRefs those in
+	// CheckExprs; both are set when the collection is checked.
+	InputRefs []*addrs.Reference
+	CheckRefs []*addrs.Reference
 }
 
 // Addr returns the request's address.
@@ -194,6 +204,8 @@ type Output struct {
 	Sensitive   bool
 	DeclRange   hcl.Range
 	Pos         int
+	// Refs are the references in Value.
+	Refs []*addrs.Reference
 }
 
 // Addr returns the output's address.

@@ -83,14 +83,18 @@ type refContext struct {
 // something, and that static references resolve.
 func (c *Collection) validate() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	var moreDiags hcl.Diagnostics
 	for _, l := range c.Locals {
-		diags = append(diags, c.checkRefs(refContext{what: "a local value"}, l.Expr)...)
+		l.Refs, moreDiags = c.checkRefs(refContext{what: "a local value"}, l.Expr)
+		diags = append(diags, moreDiags...)
 	}
 	for _, cr := range c.Credentials {
-		diags = append(diags, c.checkRefs(refContext{what: "a credentials block"}, cr.Exprs()...)...)
+		cr.Refs, moreDiags = c.checkRefs(refContext{what: "a credentials block"}, cr.Exprs()...)
+		diags = append(diags, moreDiags...)
 	}
 	for _, e := range c.Endpoints {
-		diags = append(diags, c.checkRefs(refContext{what: "an endpoint"}, e.Exprs()...)...)
+		e.Refs, moreDiags = c.checkRefs(refContext{what: "an endpoint"}, e.Exprs()...)
+		diags = append(diags, moreDiags...)
 		diags = append(diags, c.checkAuth(e.Auth)...)
 	}
 	for _, r := range c.Requests {
@@ -104,13 +108,16 @@ func (c *Collection) validate() hcl.Diagnostics {
 			}
 		}
 		ctx := refContext{what: fmt.Sprintf("request %q", r.Name), self: r.Name}
-		diags = append(diags, c.checkRefs(ctx, r.InputExprs()...)...)
+		r.InputRefs, moreDiags = c.checkRefs(ctx, r.InputExprs()...)
+		diags = append(diags, moreDiags...)
 		ctx.allowResponse = true
-		diags = append(diags, c.checkRefs(ctx, r.CheckExprs()...)...)
+		r.CheckRefs, moreDiags = c.checkRefs(ctx, r.CheckExprs()...)
+		diags = append(diags, moreDiags...)
 		diags = append(diags, c.checkAuth(r.Auth)...)
 	}
 	for _, o := range c.Outputs {
-		diags = append(diags, c.checkRefs(refContext{what: "an output"}, o.Value)...)
+		o.Refs, moreDiags = c.checkRefs(refContext{what: "an output"}, o.Value)
+		diags = append(diags, moreDiags...)
 	}
 	for _, v := range c.Variables {
 		for _, rule := range v.Validations {
@@ -141,7 +148,9 @@ func (c *Collection) checkAuth(a *Auth) hcl.Diagnostics {
 	return nil
 }
 
-func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) hcl.Diagnostics {
+// checkRefs parses the references of exprs and checks each; it returns the
+// references for the caller to keep.
+func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) ([]*addrs.Reference, hcl.Diagnostics) {
 	refs, diags := References(exprs...)
 	for _, ref := range refs {
 		switch s := ref.Subject.(type) {
@@ -204,7 +213,7 @@ func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) hcl.Diag
 			})
 		}
 	}
-	return diags
+	return refs, diags
 }
 
 func (c *Collection) undeclared(addr addrs.Referenceable, rng hcl.Range) *hcl.Diagnostic {

@@ -29,11 +29,17 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 	r.obs.started(req.Name)
 	defer func() { r.obs.finished(res) }()
 
-	spec, diags := r.buildRequest(n, st)
-	r.addSecrets(spec.secrets...)
-	if diags.HasErrors() {
-		res.Diags = diags
-		return res
+	spec := n.spec
+	if spec == nil {
+		var diags hcl.Diagnostics
+		spec, diags = r.buildRequest(n, st)
+		r.addSecrets(spec.secrets...)
+		if diags.HasErrors() {
+			res.Diags = diags
+			return res
+		}
+	} else {
+		r.addSecrets(spec.secrets...)
 	}
 	res.Method = spec.method
 	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
@@ -49,7 +55,7 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 	var err error
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
-		resp, err = r.send(ctx, spec)
+		resp, err = r.send(ctx, spec, st)
 		if ctx.Err() != nil {
 			res.Outcome = NotRun
 			res.SkipReason = "not run: interrupted while in flight"
@@ -158,7 +164,7 @@ func describeTransportError(err error, spec *requestSpec) string {
 
 // send makes one attempt: build the HTTP request, authorize it, send it and
 // read the response.
-func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error) {
+func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*response, error) {
 	ctx, cancel := context.WithTimeout(ctx, spec.timeout)
 	defer cancel()
 	sent := &sentAuth{}
@@ -179,7 +185,7 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec) (*response, error)
 	}
 	req.GetBody = spec.newBody
 	req.Header = spec.header.Clone()
-	if err := r.authorize(ctx, req, spec, sent); err != nil {
+	if err := r.authorize(ctx, req, spec, st, sent); err != nil {
 		return nil, err
 	}
 
@@ -239,14 +245,18 @@ type signing struct {
 // credentialHeaders are dropped from every redirect to another host.
 var credentialHeaders = []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-Sha256"}
 
-func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *requestSpec, sent *sentAuth) error {
+func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *requestSpec, st *state, sent *sentAuth) error {
 	a := spec.auth
 	if a == nil {
 		return nil
 	}
 	switch a.typ {
 	case dsl.AuthSigV4:
-		creds, err := r.awsCredentials(ctx, spec.creds)
+		var cv *credentialsValue
+		if a.credentials != "" {
+			cv = st.credentials(a.credentials)
+		}
+		creds, err := r.awsCredentials(ctx, cv)
 		if err != nil {
 			return err
 		}
@@ -357,7 +367,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-func (r *Runner) checkContext(n *node, st *state, resp cty.Value) *hcl.EvalContext {
+func (r *Runner) checkContext(n *node, st *state, resp *response) *hcl.EvalContext {
 	return dsl.EvalContext(n.checkRefs, checkData{state: st, resp: resp}, r.funcs)
 }
 
@@ -366,7 +376,7 @@ func (r *Runner) runChecks(n *node, st *state, resp *response) []assertions.Resu
 	if req.Expect == nil && len(req.Asserts) == 0 {
 		return nil
 	}
-	ctx := r.checkContext(n, st, resp.value())
+	ctx := r.checkContext(n, st, resp)
 	ar := &assertions.Response{
 		Status:   resp.status,
 		Header:   resp.header,
@@ -392,7 +402,7 @@ func (r *Runner) retrySettings(n *node, st *state) (int, time.Duration, hcl.Diag
 	if rt == nil {
 		return 1, 0, nil
 	}
-	ev := &evaluator{ctx: r.checkContext(n, st, cty.UnknownVal(responseType))}
+	ev := &evaluator{ctx: r.checkContext(n, st, nil)}
 	attempts := 1
 	if v, ok := ev.eval(rt.Attempts, cty.Number, "retry.attempts"); ok && !v.IsNull() {
 		i, acc := v.AsBigFloat().Int64()
@@ -410,7 +420,7 @@ func (r *Runner) retrySettings(n *node, st *state) (int, time.Duration, hcl.Diag
 }
 
 func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagnostics) {
-	ctx := r.checkContext(n, st, resp.value())
+	ctx := r.checkContext(n, st, resp)
 	v, diags := n.request.Retry.Until.Value(ctx)
 	if diags.HasErrors() {
 		return false, diags
@@ -443,7 +453,7 @@ func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagno
 // validateChecks type-checks a request's checks with its response unknown.
 func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
 	req := n.request
-	ctx := r.checkContext(n, st, cty.UnknownVal(responseType))
+	ctx := r.checkContext(n, st, nil)
 	ev := &evaluator{ctx: ctx}
 	if e := req.Expect; e != nil {
 		if e.Status != nil {

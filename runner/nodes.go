@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sigrun-dev/sigrun/dsl"
 	"github.com/sigrun-dev/sigrun/dsl/addrs"
@@ -39,6 +40,37 @@ type node struct {
 	// a request's expect, assert and retry blocks.
 	inputRefs []*addrs.Reference
 	checkRefs []*addrs.Reference
+	// pure is set for a request whose inputs call no function that gives
+	// a new value each time (timestamp, uuid): its evaluation in the
+	// validate pass can be reused by the run when it is fully known.
+	pure bool
+	// spec is the request as evaluated by the validate pass, when it is
+	// pure and complete; the run sends it as it is.
+	spec *requestSpec
+}
+
+// impureFunctions give a different value at each call.
+var impureFunctions = map[string]bool{"timestamp": true, "uuid": true}
+
+// isPure reports whether exprs call no impure function.
+func isPure(exprs []hcl.Expression) bool {
+	pure := true
+	for _, e := range exprs {
+		se, ok := e.(hclsyntax.Expression)
+		if e == nil || !ok {
+			if e != nil {
+				return false
+			}
+			continue
+		}
+		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && impureFunctions[call.Name] {
+				pure = false
+			}
+			return nil
+		})
+	}
+	return pure
 }
 
 // plan is the collection as a graph.
@@ -55,29 +87,22 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 		p.index[n.addr.String()] = len(p.nodes)
 		p.nodes = append(p.nodes, n)
 	}
-	refs := func(exprs ...hcl.Expression) []*addrs.Reference {
-		r, d := dsl.References(exprs...)
-		diags = append(diags, d...)
-		return r
-	}
+	// References were parsed and checked when the collection was loaded.
 	for _, l := range c.Locals {
-		add(&node{kind: nodeLocal, addr: l.Addr(), pos: l.Pos, declRange: l.DeclRange, local: l, inputRefs: refs(l.Expr)})
+		add(&node{kind: nodeLocal, addr: l.Addr(), pos: l.Pos, declRange: l.DeclRange, local: l, inputRefs: l.Refs})
 	}
 	for _, cr := range c.Credentials {
-		add(&node{kind: nodeCredentials, addr: cr.Addr(), pos: cr.Pos, declRange: cr.DeclRange, creds: cr, inputRefs: refs(cr.Exprs()...)})
+		add(&node{kind: nodeCredentials, addr: cr.Addr(), pos: cr.Pos, declRange: cr.DeclRange, creds: cr, inputRefs: cr.Refs})
 	}
 	for _, e := range c.Endpoints {
-		add(&node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: refs(e.Exprs()...)})
+		add(&node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: e.Refs})
 	}
 	for _, r := range c.Requests {
 		add(&node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
-			inputRefs: refs(r.InputExprs()...), checkRefs: refs(r.CheckExprs()...)})
+			inputRefs: r.InputRefs, checkRefs: r.CheckRefs, pure: isPure(r.InputExprs())})
 	}
 	for _, o := range c.Outputs {
-		add(&node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: refs(o.Value)})
-	}
-	if diags.HasErrors() {
-		return nil, diags
+		add(&node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})
 	}
 
 	p.g = graph.New(len(p.nodes))

@@ -152,9 +152,12 @@ func (r *Runner) validate() hcl.Diagnostics {
 		n := r.plan.nodes[v]
 		switch n.kind {
 		case nodeRequest:
-			_, moreDiags := r.buildRequest(n, st)
+			spec, moreDiags := r.buildRequest(n, st)
 			diags = append(diags, moreDiags...)
 			diags = append(diags, r.validateChecks(n, st)...)
+			if !moreDiags.HasErrors() && spec.complete && n.pure {
+				n.spec = spec
+			}
 		default:
 			diags = append(diags, r.evalNode(n, st)...)
 		}

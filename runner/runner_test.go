@@ -23,14 +23,18 @@ import (
 	"github.com/sigrun-dev/sigrun/runner"
 )
 
-// load builds a collection from files given as text.
-func load(t *testing.T, files map[string]string) *dsl.Collection {
-	t.Helper()
+func mapFS(files map[string]string) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	for name, src := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(src)}
 	}
-	c, diags := dsl.Load(fsys, "", nil)
+	return fsys
+}
+
+// load builds a collection from files given as text.
+func load(t *testing.T, files map[string]string) *dsl.Collection {
+	t.Helper()
+	c, diags := dsl.Load(mapFS(files), "", nil)
 	if diags.HasErrors() {
 		t.Fatalf("load: %s", diags.Error())
 	}

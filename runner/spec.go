@@ -70,9 +70,9 @@ type requestSpec struct {
 	hash    string // hex SHA-256 of the body
 	timeout time.Duration
 	auth    *authSpec
-	// creds are the credentials an aws_sigv4 auth names; nil means the
-	// default chain.
-	creds *credentialsValue
+	// complete is set when every value was known: the spec does not wait
+	// on a response.
+	complete bool
 	// secrets are values to redact from anything shown.
 	secrets []string
 	// secretQuery names query parameters whose values are secret (api_key).
@@ -295,9 +295,6 @@ func (r *Runner) buildRequest(n *node, st *state) (*requestSpec, hcl.Diagnostics
 		spec.timeout = ep.timeout
 	}
 
-	if spec.auth != nil && spec.auth.typ == dsl.AuthSigV4 && spec.auth.credentials != "" {
-		spec.creds = st.credentials(spec.auth.credentials)
-	}
 	if spec.auth != nil && spec.auth.typ == dsl.AuthSigV4 && spec.url != nil {
 		if _, err := r.signParams(spec); err != nil {
 			ev.diags = append(ev.diags, &hcl.Diagnostic{
@@ -309,6 +306,7 @@ func (r *Runner) buildRequest(n *node, st *state) (*requestSpec, hcl.Diagnostics
 		}
 	}
 	spec.secrets = ev.secrets
+	spec.complete = !ev.unknown
 	return spec, ev.diags
 }
 

@@ -98,15 +98,19 @@ func (s *state) setResponse(name string, r *response) {
 }
 
 // checkData is the data for a request's own checks: the shared state plus
-// that request's response.
+// that request's response. The response's cty value is built only when an
+// expression refers to it.
 type checkData struct {
 	*state
-	resp cty.Value
+	resp *response // nil: unknown (validate pass)
 }
 
 func (d checkData) Value(addr addrs.Referenceable) cty.Value {
 	if _, ok := addr.(addrs.Response); ok {
-		return d.resp
+		if d.resp == nil {
+			return cty.UnknownVal(responseType)
+		}
+		return d.resp.value()
 	}
 	return d.state.Value(addr)
 }
