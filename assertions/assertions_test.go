@@ -63,7 +63,9 @@ func TestExpectChecks(t *testing.T) {
 			"Unexpected response headers", `Header "content-type" is "application/json", want "text/plain".`},
 		{"header missing", func(t *testing.T) Expect { return Expect{Headers: expr(t, `{"etag" = "x"}`)} }, false,
 			"Unexpected response headers", `Header "etag" is missing (want "x").`},
-		{"json subset", func(t *testing.T) Expect { return Expect{JSON: expr(t, `{name = "widget", items = [{id = "a"}, {id = "b"}]}`)} }, true, "", ""},
+		{"json subset", func(t *testing.T) Expect {
+			return Expect{JSON: expr(t, `{name = "widget", items = [{id = "a"}, {id = "b"}]}`)}
+		}, true, "", ""},
 		{"json null matches null", func(t *testing.T) Expect { return Expect{JSON: expr(t, `{none = null}`)} }, true, "", ""},
 		{"json number compares numerically", func(t *testing.T) Expect { return Expect{JSON: expr(t, `{count = 3.0}`)} }, true, "", ""},
 		{"json mismatch names the path", func(t *testing.T) Expect { return Expect{JSON: expr(t, `{items = [{id = "a"}, {id = "c"}]}`)} }, false,
