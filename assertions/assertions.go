@@ -293,6 +293,9 @@ func checkMaxDuration(expr hcl.Expression, ctx *hcl.EvalContext, resp *Response)
 		fmt.Sprintf("The response took %s, more than the allowed %s.", resp.Duration.Round(time.Millisecond), d), expr, ctx)
 }
 
+// SensitiveMessage replaces an error message built from a sensitive value.
+const SensitiveMessage = "The error message included a sensitive value, so it is not shown."
+
 // Assert evaluates an assert block. A false condition fails with the
 // rendered error message; a condition that is null, not a bool or cannot be
 // evaluated fails with a diagnostic of its own, never passes silently.
@@ -324,13 +327,17 @@ func Assert(condition, errorMessage hcl.Expression, ctx *hcl.EvalContext) Result
 	msg := "The condition is false."
 	if errorMessage != nil {
 		mv, mdiags := errorMessage.Value(ctx)
-		if !mdiags.HasErrors() {
-			mv, _ = mv.UnmarkDeep()
+		switch {
+		case mdiags.HasErrors():
+			msg = "The condition is false, and its error_message could not be evaluated: " + mdiags[0].Summary + "."
+		case mv.ContainsMarked():
+			// As in Terraform: a message built from a sensitive value is
+			// not shown.
+			msg = SensitiveMessage
+		default:
 			if s, err := convert.Convert(mv, cty.String); err == nil && s.IsKnown() && !s.IsNull() {
 				msg = s.AsString()
 			}
-		} else {
-			msg = "The condition is false, and its error_message could not be evaluated: " + mdiags[0].Summary + "."
 		}
 	}
 	r.Diags = hcl.Diagnostics{{

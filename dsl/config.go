@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/sigrun-dev/sigrun/dsl/addrs"
@@ -39,6 +40,11 @@ type Variable struct {
 	// Type is the declared type constraint; cty.DynamicPseudoType when the
 	// block has no type argument.
 	Type cty.Type
+	// TypeDefaults fills in optional(TYPE, DEFAULT) object attributes.
+	TypeDefaults *typeexpr.Defaults
+	// ParseHCL is set when values given as text (--var, SIGRUN_VAR_) are
+	// HCL expressions rather than raw strings: any declared type but string.
+	ParseHCL bool
 	// Default is cty.NilVal for a required variable.
 	Default     cty.Value
 	Sensitive   bool

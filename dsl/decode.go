@@ -62,10 +62,14 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	diags = append(diags, moreDiags...)
 
 	if attr, ok := content.Attributes["type"]; ok {
-		ty, moreDiags := typeexpr.TypeConstraint(attr.Expr)
+		ty, defaults, moreDiags := typeexpr.TypeConstraintWithDefaults(attr.Expr)
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
 			v.Type = ty
+			v.TypeDefaults = defaults
+			// As in Terraform, values given as text are parsed as HCL for
+			// any declared type but string, explicit "any" included.
+			v.ParseHCL = ty != cty.String
 		}
 	}
 	if attr, ok := content.Attributes["description"]; ok {
@@ -84,6 +88,9 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 				Subject:  attr.Expr.Range().Ptr(),
 			})
 		} else {
+			if v.TypeDefaults != nil {
+				val = v.TypeDefaults.Apply(val)
+			}
 			conv, err := convert.Convert(val, v.Type)
 			if err != nil {
 				diags = append(diags, &hcl.Diagnostic{
@@ -388,7 +395,7 @@ func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 			Subject:  content.Attributes["url"].NameRange.Ptr(),
 		})
 	}
-	if r.URL == nil && r.Endpoint == nil {
+	if r.URL == nil && content.Attributes["endpoint"] == nil {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Request has no target",
@@ -439,7 +446,19 @@ func decodeDependsOn(attr *hcl.Attribute) ([]hcl.Traversal, hcl.Diagnostics) {
 	var out []hcl.Traversal
 	for _, e := range exprs {
 		trav, moreDiags := hcl.AbsTraversalForExpr(e)
-		if moreDiags.HasErrors() || trav.RootName() != "request" || len(trav) != 2 {
+		name, ok := "", false
+		if !moreDiags.HasErrors() && trav.RootName() == "request" && len(trav) == 2 {
+			switch step := trav[1].(type) {
+			case hcl.TraverseAttr:
+				name, ok = step.Name, true
+			case hcl.TraverseIndex:
+				// request["a"] is request.a written as an index.
+				if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
+					name, ok = step.Key.AsString(), true
+				}
+			}
+		}
+		if !ok {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid depends_on reference",
@@ -448,7 +467,12 @@ func decodeDependsOn(attr *hcl.Attribute) ([]hcl.Traversal, hcl.Diagnostics) {
 			})
 			continue
 		}
-		out = append(out, trav)
+		// Normalised to request.NAME, so that users of the traversal can
+		// rely on its shape.
+		out = append(out, hcl.Traversal{
+			trav[0],
+			hcl.TraverseAttr{Name: name, SrcRange: trav[1].SourceRange()},
+		})
 	}
 	return out, diags
 }

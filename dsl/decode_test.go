@@ -766,3 +766,31 @@ request "b" {
 		})
 	}
 }
+
+// TestDecodeVariableOptionalAttributes: DESIGN.md takes variable types "as
+// in Terraform", whose object types may declare optional attributes with a
+// default (optional(TYPE, DEFAULT), Terraform 1.3); the default fills in
+// missing attributes.
+func TestDecodeVariableOptionalAttributes(t *testing.T) {
+	c, diags := loadSrc(t, `
+variable "opts" {
+  type = object({
+    name  = string
+    port  = optional(number, 443)
+    label = optional(string)
+  })
+  default = { name = "api" }
+}
+`)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:%s", diagsString(diags))
+	}
+	want := cty.ObjectVal(map[string]cty.Value{
+		"name":  cty.StringVal("api"),
+		"port":  cty.NumberIntVal(443),
+		"label": cty.NullVal(cty.String),
+	})
+	if got := c.Variable("opts").Default; !got.RawEquals(want) {
+		t.Errorf("Default = %#v, want %#v", got, want)
+	}
+}

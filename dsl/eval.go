@@ -133,13 +133,28 @@ func EvalCheckRule(rule *CheckRule, ctx *hcl.EvalContext) (ok bool, message stri
 	if b.True() {
 		return true, "", diags
 	}
-	msgVal, moreDiags := rule.ErrorMessage.Value(ctx)
-	if moreDiags.HasErrors() {
-		return false, "The condition is false, and its error message could not be built.", append(diags, moreDiags...)
+	return false, ErrorMessage(rule.ErrorMessage, ctx), diags
+}
+
+// SensitiveMessage replaces an error message built from a sensitive value.
+const SensitiveMessage = "The error message included a sensitive value, so it is not shown."
+
+// ErrorMessage renders a check's error_message. A message built from a
+// sensitive value is not shown, as in Terraform; a message that cannot be
+// evaluated says so.
+func ErrorMessage(expr hcl.Expression, ctx *hcl.EvalContext) string {
+	if expr == nil {
+		return "The condition is false."
 	}
-	msgVal, _ = msgVal.UnmarkDeep()
-	if s, err := convert.Convert(msgVal, cty.String); err == nil && s.IsKnown() && !s.IsNull() {
-		return false, s.AsString(), diags
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return "The condition is false, and its error_message could not be evaluated: " + diags[0].Summary + "."
 	}
-	return false, "The condition is false.", diags
+	if v.ContainsMarked() {
+		return SensitiveMessage
+	}
+	if s, err := convert.Convert(v, cty.String); err == nil && s.IsKnown() && !s.IsNull() {
+		return s.AsString()
+	}
+	return "The condition is false."
 }

@@ -47,7 +47,7 @@ func cleanPathError(err error) string {
 // ties in the run order.
 func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	names := only
+	names := append([]string(nil), only...)
 	if len(names) == 0 {
 		entries, err := fs.ReadDir(fsys, ".")
 		if err != nil {
@@ -58,7 +58,9 @@ func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) 
 			}}
 		}
 		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+			// Hidden files (editor lock files such as .#main.hcl) are not
+			// part of a collection, as the shell's *.hcl would not list them.
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") && !strings.HasPrefix(e.Name(), ".") {
 				names = append(names, e.Name())
 			}
 		}

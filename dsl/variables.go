@@ -50,7 +50,7 @@ type VarSource struct {
 func EnvSources(environ []string) []VarSource {
 	var out []VarSource
 	for _, kv := range environ {
-		if rest, ok := strings.CutPrefix(kv, EnvVarPrefix); ok && strings.Contains(rest, "=") {
+		if rest, ok := strings.CutPrefix(kv, EnvVarPrefix); ok && strings.Contains(rest, "=") && !strings.HasPrefix(rest, "=") {
 			out = append(out, VarSource{Kind: VarEnv, Raw: rest})
 		}
 	}
@@ -163,7 +163,7 @@ func (c *Collection) undeclaredVarValue(name, where string, subject *hcl.Range) 
 // parseRawVariable reads a value given as text: as is for string (and
 // untyped) variables, as an HCL expression for others, like Terraform's -var.
 func parseRawVariable(v *Variable, raw, label string) (cty.Value, hcl.Diagnostics) {
-	if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
+	if !v.ParseHCL {
 		return cty.StringVal(raw), nil
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), label, hcl.InitialPos)
@@ -186,6 +186,9 @@ func parseRawVariable(v *Variable, raw, label string) (cty.Value, hcl.Diagnostic
 }
 
 func convertVariable(v *Variable, val cty.Value, label string, subject *hcl.Range) (cty.Value, hcl.Diagnostics) {
+	if v.TypeDefaults != nil {
+		val = v.TypeDefaults.Apply(val)
+	}
 	conv, err := convert.Convert(val, v.Type)
 	if err != nil {
 		return cty.NilVal, hcl.Diagnostics{{
