@@ -31,7 +31,11 @@ type Expect struct {
 	JSON         hcl.Expression
 	BodyContains hcl.Expression
 	BodyMatches  hcl.Expression
+	JSONSchema   hcl.Expression
 	MaxDuration  hcl.Expression
+	// Schemas caches compiled JSON Schemas across requests; nil compiles
+	// each time.
+	Schemas *SchemaCache
 }
 
 // Result is the outcome of one check.
@@ -39,6 +43,9 @@ type Result struct {
 	// Name is the check as a user reads it: "expect.status", "assert".
 	Name   string
 	Passed bool
+	// Warning is set on a failed assert of severity "warning": it is
+	// reported but does not fail the request.
+	Warning bool
 	// Diags explain a failure (an error diagnostic) or a check that could
 	// not be evaluated.
 	Diags hcl.Diagnostics
@@ -62,6 +69,9 @@ func CheckExpect(e Expect, ctx *hcl.EvalContext, resp *Response) []Result {
 	}
 	if e.BodyMatches != nil {
 		out = append(out, checkBodyMatches(e.BodyMatches, ctx, resp))
+	}
+	if e.JSONSchema != nil {
+		out = append(out, checkJSONSchema(e.JSONSchema, ctx, resp, e.Schemas))
 	}
 	if e.MaxDuration != nil {
 		out = append(out, checkMaxDuration(e.MaxDuration, ctx, resp))
@@ -299,7 +309,9 @@ const SensitiveMessage = "The error message included a sensitive value, so it is
 // Assert evaluates an assert block. A false condition fails with the
 // rendered error message; a condition that is null, not a bool or cannot be
 // evaluated fails with a diagnostic of its own, never passes silently.
-func Assert(condition, errorMessage hcl.Expression, ctx *hcl.EvalContext) Result {
+// With warning set, a false condition gives a warning instead of an error
+// (a condition that cannot be evaluated is an error all the same).
+func Assert(condition, errorMessage hcl.Expression, ctx *hcl.EvalContext, warning bool) Result {
 	r := Result{Name: "assert"}
 	val, diags := condition.Value(ctx)
 	if diags.HasErrors() {
@@ -340,9 +352,14 @@ func Assert(condition, errorMessage hcl.Expression, ctx *hcl.EvalContext) Result
 			}
 		}
 	}
+	sev, summary := hcl.DiagError, "Assertion failed"
+	if warning {
+		sev, summary = hcl.DiagWarning, "Assertion failed (warning)"
+		r.Warning = true
+	}
 	r.Diags = hcl.Diagnostics{{
-		Severity:    hcl.DiagError,
-		Summary:     "Assertion failed",
+		Severity:    sev,
+		Summary:     summary,
 		Detail:      msg,
 		Subject:     condition.Range().Ptr(),
 		Expression:  condition,

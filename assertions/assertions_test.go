@@ -166,7 +166,7 @@ func TestAssert(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.cond+" "+tc.msg, func(t *testing.T) {
-			r := Assert(expr(t, tc.cond), expr(t, tc.msg), ctx)
+			r := Assert(expr(t, tc.cond), expr(t, tc.msg), ctx, false)
 			if r.Passed != tc.pass {
 				t.Fatalf("passed = %v (%v)", r.Passed, r.Diags)
 			}
@@ -183,7 +183,76 @@ func TestAssert(t *testing.T) {
 		})
 	}
 	unknown := &hcl.EvalContext{Variables: map[string]cty.Value{"response": cty.DynamicVal}}
-	if r := Assert(expr(t, "response.ok"), expr(t, `"x"`), unknown); r.Passed || r.Diags[0].Summary != "Invalid condition result" {
+	if r := Assert(expr(t, "response.ok"), expr(t, `"x"`), unknown, false); r.Passed || r.Diags[0].Summary != "Invalid condition result" {
 		t.Fatalf("an unknown condition must not pass: %+v", r)
+	}
+}
+
+func TestAssertWarning(t *testing.T) {
+	r := Assert(expr(t, "false"), expr(t, `"slow but fine"`), &hcl.EvalContext{}, true)
+	if r.Passed || !r.Warning || r.Diags[0].Severity != hcl.DiagWarning || r.Diags[0].Detail != "slow but fine" {
+		t.Fatalf("%+v", r)
+	}
+	// A warning-level assert that cannot be evaluated is still an error.
+	r = Assert(expr(t, `"x"`), expr(t, `"m"`), &hcl.EvalContext{}, true)
+	if r.Warning || r.Diags[0].Severity != hcl.DiagError {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestJSONSchema(t *testing.T) {
+	cache := &SchemaCache{}
+	schema := `{
+	  "type": "object",
+	  "required": ["name", "items"],
+	  "properties": {
+	    "name":  {"type": "string", "minLength": 1},
+	    "count": {"type": "integer", "maximum": 2},
+	    "items": {"type": "array", "items": {"type": "object", "required": ["id", "missing"]}}
+	  }
+	}`
+	tests := []struct {
+		name  string
+		src   string
+		pass  bool
+		lines []string
+	}{
+		{"text schema passes", `"{\"type\": \"object\", \"required\": [\"name\"]}"`, true, nil},
+		{"object schema passes", `{type = "object", properties = {name = {const = "widget"}}}`, true, nil},
+		{"violations name pointer and rule", "s", false, []string{
+			"at /count: maximum: got 3, want 2 (rule /properties/count/maximum)",
+			"at /items/0: missing property 'missing' (rule /properties/items/items/required)",
+			"at /items/1: missing property 'missing' (rule /properties/items/items/required)",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"s": cty.StringVal(schema)}}
+			res := CheckExpect(Expect{JSONSchema: expr(t, tc.src), Schemas: cache}, ctx, testResponse())
+			r := res[0]
+			if r.Passed != tc.pass {
+				t.Fatalf("passed=%v %v", r.Passed, r.Diags)
+			}
+			if tc.pass {
+				return
+			}
+			d := r.Diags[0]
+			if d.Summary != "Response does not match the JSON Schema" {
+				t.Fatalf("summary %q", d.Summary)
+			}
+			for _, l := range tc.lines {
+				if !strings.Contains(d.Detail, l) {
+					t.Errorf("detail lacks %q:\n%s", l, d.Detail)
+				}
+			}
+		})
+	}
+	bad := CheckExpect(Expect{JSONSchema: expr(t, `{type = 5}`)}, &hcl.EvalContext{}, testResponse())
+	if bad[0].Passed || bad[0].Diags[0].Summary != "Invalid JSON Schema" {
+		t.Fatalf("an invalid schema must be reported: %+v", bad[0])
+	}
+	remote := CheckExpect(Expect{JSONSchema: expr(t, `{"$ref" = "https://example.com/s.json"}`)}, &hcl.EvalContext{}, testResponse())
+	if remote[0].Passed || remote[0].Diags[0].Summary != "Invalid JSON Schema" {
+		t.Fatalf("a remote $ref must be refused, not fetched: %+v", remote[0])
 	}
 }

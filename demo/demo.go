@@ -65,6 +65,9 @@ func lookup(akid string) (aws.Credentials, bool) {
 // ServeHTTP authenticates the request like API Gateway with AWS_IAM auth,
 // then routes it.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The Date header tells clients the server's time, from the API's own
+	// clock, so that they can correct for skew.
+	w.Header().Set("Date", a.now().UTC().Format(http.TimeFormat))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		writeError(w, http.StatusRequestEntityTooLarge, "", "Request Too Long")
@@ -95,8 +98,18 @@ func (a *API) authError(w http.ResponseWriter, err error) {
 	case errors.As(err, &window):
 		writeError(w, http.StatusForbidden, "InvalidSignatureException", window.Error())
 	case errors.Is(err, signer.ErrScope):
-		writeError(w, http.StatusForbidden, "InvalidSignatureException",
-			fmt.Sprintf("Credential should be scoped to a valid region and to the correct service: '%s' in '%s'.", Service, Region))
+		// API Gateway's wording, which names the part of the scope at
+		// fault.
+		var msg string
+		switch got := err.Error(); {
+		case strings.Contains(got, "does not match request date"):
+			msg = "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP. "
+		case !strings.Contains(got, "/"+Region+"/"):
+			msg = "Credential should be scoped to a valid region. "
+		default:
+			msg = fmt.Sprintf("Credential should be scoped to correct service: '%s'. ", Service)
+		}
+		writeError(w, http.StatusForbidden, "InvalidSignatureException", msg)
 	default:
 		writeError(w, http.StatusForbidden, "IncompleteSignatureException", err.Error())
 	}

@@ -182,6 +182,7 @@ type Expect struct {
 	JSON         hcl.Expression
 	BodyContains hcl.Expression
 	BodyMatches  hcl.Expression
+	JSONSchema   hcl.Expression
 	MaxDuration  hcl.Expression
 	DeclRange    hcl.Range
 }
@@ -191,15 +192,21 @@ type Expect struct {
 type CheckRule struct {
 	Condition    hcl.Expression
 	ErrorMessage hcl.Expression
-	DeclRange    hcl.Range
+	// Severity is "error" (the default) or "warning"; assert blocks only.
+	Severity  hcl.Expression
+	DeclRange hcl.Range
 }
 
 // Retry is a request's retry block.
 type Retry struct {
-	Attempts  hcl.Expression
-	Interval  hcl.Expression
-	Until     hcl.Expression
-	DeclRange hcl.Range
+	Attempts hcl.Expression
+	Interval hcl.Expression
+	// Backoff multiplies the interval after each attempt (default 1);
+	// MaxInterval caps it.
+	Backoff     hcl.Expression
+	MaxInterval hcl.Expression
+	Until       hcl.Expression
+	DeclRange   hcl.Range
 }
 
 // Output is an output block.

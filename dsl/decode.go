@@ -55,6 +55,10 @@ var checkRuleSchema = &hcl.BodySchema{
 	},
 }
 
+var assertBlockSchema = &hcl.BodySchema{
+	Attributes: append([]hcl.AttributeSchema{{Name: "severity"}}, checkRuleSchema.Attributes...),
+}
+
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	diags := checkName("variable", block)
 	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
@@ -115,13 +119,18 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 }
 
 func decodeCheckRule(block *hcl.Block) (*CheckRule, hcl.Diagnostics) {
-	content, diags := block.Body.Content(checkRuleSchema)
+	schema := checkRuleSchema
+	if block.Type == "assert" {
+		schema = assertBlockSchema
+	}
+	content, diags := block.Body.Content(schema)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	return &CheckRule{
 		Condition:    content.Attributes["condition"].Expr,
 		ErrorMessage: content.Attributes["error_message"].Expr,
+		Severity:     exprOrNil(content, "severity"),
 		DeclRange:    block.DefRange,
 	}, diags
 }
@@ -484,6 +493,7 @@ var expectBlockSchema = &hcl.BodySchema{
 		{Name: "json"},
 		{Name: "body_contains"},
 		{Name: "body_matches"},
+		{Name: "json_schema"},
 		{Name: "max_duration"},
 	},
 }
@@ -496,6 +506,7 @@ func decodeExpectBlock(block *hcl.Block) (*Expect, hcl.Diagnostics) {
 		JSON:         exprOrNil(content, "json"),
 		BodyContains: exprOrNil(content, "body_contains"),
 		BodyMatches:  exprOrNil(content, "body_matches"),
+		JSONSchema:   exprOrNil(content, "json_schema"),
 		MaxDuration:  exprOrNil(content, "max_duration"),
 		DeclRange:    block.DefRange,
 	}, diags
@@ -505,6 +516,8 @@ var retryBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "attempts", Required: true},
 		{Name: "interval"},
+		{Name: "backoff"},
+		{Name: "max_interval"},
 		{Name: "until"},
 	},
 }
@@ -512,10 +525,12 @@ var retryBlockSchema = &hcl.BodySchema{
 func decodeRetryBlock(block *hcl.Block) (*Retry, hcl.Diagnostics) {
 	content, diags := block.Body.Content(retryBlockSchema)
 	return &Retry{
-		Attempts:  exprOrNil(content, "attempts"),
-		Interval:  exprOrNil(content, "interval"),
-		Until:     exprOrNil(content, "until"),
-		DeclRange: block.DefRange,
+		Attempts:    exprOrNil(content, "attempts"),
+		Interval:    exprOrNil(content, "interval"),
+		Backoff:     exprOrNil(content, "backoff"),
+		MaxInterval: exprOrNil(content, "max_interval"),
+		Until:       exprOrNil(content, "until"),
+		DeclRange:   block.DefRange,
 	}, diags
 }
 

@@ -514,9 +514,10 @@ func TestDecodeChecks(t *testing.T) {
 	if got := srcText(t, c, rt.Until); got != "response.status != 503" {
 		t.Errorf("until = %q", got)
 	}
-	// 6 expect arguments, 2 × (condition, error_message), 3 retry arguments.
-	if got := len(r.CheckExprs()); got != 6+4+3 {
-		t.Errorf("CheckExprs() has %d entries, want 13", got)
+	// 7 expect arguments, 2 × (condition, error_message, severity), 5 retry
+	// arguments.
+	if got := len(r.CheckExprs()); got != 7+6+5 {
+		t.Errorf("CheckExprs() has %d entries, want 18", got)
 	}
 	// 11 request arguments and no auth.
 	if got := len(r.InputExprs()); got != 11 {

@@ -60,13 +60,13 @@ func (r *Request) InputExprs() []hcl.Expression {
 func (r *Request) CheckExprs() []hcl.Expression {
 	var out []hcl.Expression
 	if e := r.Expect; e != nil {
-		out = append(out, e.Status, e.Headers, e.JSON, e.BodyContains, e.BodyMatches, e.MaxDuration)
+		out = append(out, e.Status, e.Headers, e.JSON, e.BodyContains, e.BodyMatches, e.JSONSchema, e.MaxDuration)
 	}
 	for _, a := range r.Asserts {
-		out = append(out, a.Condition, a.ErrorMessage)
+		out = append(out, a.Condition, a.ErrorMessage, a.Severity)
 	}
 	if rt := r.Retry; rt != nil {
-		out = append(out, rt.Attempts, rt.Interval, rt.Until)
+		out = append(out, rt.Attempts, rt.Interval, rt.Backoff, rt.MaxInterval, rt.Until)
 	}
 	return out
 }

@@ -58,6 +58,12 @@ type RequestResult struct {
 	SkipReason string
 	DeclRange  hcl.Range
 	Started    time.Time
+	// Warnings counts failed checks of severity "warning": reported, but
+	// the request still passes.
+	Warnings int
+	// SkewCorrected is set when the server's clock disagreed and the
+	// request was signed again with a corrected clock.
+	SkewCorrected bool
 }
 
 // OutputValue is an output block's value after the run.
@@ -77,6 +83,9 @@ type Summary struct {
 	Failed      int
 	Skipped     int
 	NotRun      int
+	// Warnings counts failed checks of severity "warning" over all
+	// requests; they do not fail the run.
+	Warnings    int
 	Interrupted bool
 	// Diags are failures outside requests: a local value or output that
 	// could not be evaluated with the responses that came back.

@@ -45,17 +45,19 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
 	res.Path = r.Redact(requestPath(redactQuery(spec.url, spec.secretQuery)))
 
-	attempts, interval, diags := r.retrySettings(n, st)
+	policy, diags := r.retrySettings(n, st)
 	if diags.HasErrors() {
 		res.Diags = diags
 		return res
 	}
+	attempts := policy.attempts
 
 	var resp *response
+	var sent *sentAuth
 	var err error
 	for attempt := 1; ; attempt++ {
-		res.Attempts = attempt
-		resp, err = r.send(ctx, spec, st)
+		res.Attempts++
+		resp, sent, err = r.sendCorrectingSkew(ctx, spec, st, res)
 		if ctx.Err() != nil {
 			res.Outcome = NotRun
 			res.SkipReason = "not run: interrupted while in flight"
@@ -74,7 +76,7 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 			break
 		}
 		select {
-		case <-time.After(interval):
+		case <-time.After(policy.wait(attempt)):
 		case <-ctx.Done():
 			res.Outcome = NotRun
 			res.SkipReason = "not run: interrupted between retries"
@@ -97,9 +99,19 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 	res.Checks = r.runChecks(n, st, resp)
 	failed := false
 	for _, c := range res.Checks {
-		if !c.Passed {
+		switch {
+		case c.Passed:
+		case c.Warning:
+			res.Warnings++
+			res.Diags = append(res.Diags, c.Diags...)
+		default:
 			failed = true
 			res.Diags = append(res.Diags, c.Diags...)
+		}
+	}
+	if failed && sent != nil && sent.sigv4 != nil {
+		if d := r.explainAuthFailure(spec, sent, resp); d != nil {
+			res.Diags = append(res.Diags, d)
 		}
 	}
 	if req.Retry != nil && req.Retry.Until != nil && failed && attempts > 1 {
@@ -164,19 +176,51 @@ func describeTransportError(err error, spec *requestSpec) string {
 
 // send makes one attempt: build the HTTP request, authorize it, send it and
 // read the response.
-func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*response, error) {
+// sendCorrectingSkew sends once; when a signed request is refused because
+// the clocks disagree (RequestTimeTooSkewed, "Signature expired"), it takes
+// the offset from the server's Date header, corrects the signer's clock
+// for the rest of the run, says so in the result, and sends once more.
+func (r *Runner) sendCorrectingSkew(ctx context.Context, spec *requestSpec, st *state, res *RequestResult) (*response, *sentAuth, error) {
+	resp, sent, err := r.send(ctx, spec, st)
+	if err != nil || sent.sigv4 == nil || res.SkewCorrected {
+		return resp, sent, err
+	}
+	base := r.signer.Now().Add(-r.signer.Skew())
+	offset, ok := signer.SkewFromResponse(&http.Response{StatusCode: resp.status, Header: resp.header}, resp.body, base)
+	if !ok {
+		return resp, sent, err
+	}
+	r.signer.SetSkew(offset)
+	res.SkewCorrected = true
+	direction := "ahead of"
+	if offset < 0 {
+		direction = "behind"
+	}
+	res.Diags = append(res.Diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Clock skew corrected",
+		Detail: fmt.Sprintf("The server refused the signature's time: its clock (from its Date header) is %s %s this machine's. "+
+			"sigrun corrected its signing clock for the rest of the run and sent the request again.",
+			offset.Abs().Round(time.Second), direction),
+		Subject: spec.auth.declRange.Ptr(),
+	})
+	res.Attempts++
+	return r.send(ctx, spec, st)
+}
+
+func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*response, *sentAuth, error) {
 	ctx, cancel := context.WithTimeout(ctx, spec.timeout)
 	defer cancel()
 	sent := &sentAuth{}
 	ctx = context.WithValue(ctx, sentAuthKey{}, sent)
 	body, err := spec.newBody()
 	if err != nil {
-		return nil, err
+		return nil, sent, err
 	}
 	req, err := http.NewRequestWithContext(ctx, spec.method, spec.url.String(), body)
 	if err != nil {
 		body.Close()
-		return nil, err
+		return nil, sent, err
 	}
 	req.ContentLength = spec.size
 	if spec.size == 0 {
@@ -186,21 +230,21 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 	req.GetBody = spec.newBody
 	req.Header = spec.header.Clone()
 	if err := r.authorize(ctx, req, spec, st, sent); err != nil {
-		return nil, err
+		return nil, sent, err
 	}
 
 	start := r.opts.Now()
 	hr, err := r.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, sent, err
 	}
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, r.opts.MaxBodySize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading the response body: %w", err)
+		return nil, sent, fmt.Errorf("reading the response body: %w", err)
 	}
 	if int64(len(data)) > r.opts.MaxBodySize {
-		return nil, fmt.Errorf("the response body is larger than the limit of %d MiB", r.opts.MaxBodySize>>20)
+		return nil, sent, fmt.Errorf("the response body is larger than the limit of %d MiB", r.opts.MaxBodySize>>20)
 	}
 	return &response{
 		status:   hr.StatusCode,
@@ -208,7 +252,7 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		body:     data,
 		duration: r.opts.Now().Sub(start),
 		url:      r.Redact(hr.Request.URL.String()),
-	}, nil
+	}, sent, nil
 }
 
 // signatureOf extracts the hex signature from an Authorization header.
@@ -240,6 +284,9 @@ type signing struct {
 	r      *Runner
 	creds  aws.Credentials
 	params signer.Params
+	hash   string
+	// amzDate is the time the request was signed for.
+	amzDate string
 }
 
 // credentialHeaders are dropped from every redirect to another host.
@@ -274,7 +321,7 @@ func (r *Runner) authorize(ctx context.Context, req *http.Request, spec *request
 			return fmt.Errorf("signing: %w", err)
 		}
 		r.addSignature(signatureOf(req.Header.Get("Authorization")))
-		sent.sigv4 = &signing{r: r, creds: creds, params: params}
+		sent.sigv4 = &signing{r: r, creds: creds, params: params, hash: hash, amzDate: req.Header.Get("X-Amz-Date")}
 	case dsl.AuthBearer:
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	case dsl.AuthBasic:
@@ -373,9 +420,6 @@ func (r *Runner) checkContext(n *node, st *state, resp *response) *hcl.EvalConte
 
 func (r *Runner) runChecks(n *node, st *state, resp *response) []assertions.Result {
 	req := n.request
-	if req.Expect == nil && len(req.Asserts) == 0 {
-		return nil
-	}
 	ctx := r.checkContext(n, st, resp)
 	ar := &assertions.Response{
 		Status:   resp.status,
@@ -385,38 +429,140 @@ func (r *Runner) runChecks(n *node, st *state, resp *response) []assertions.Resu
 		JSON:     resp.json,
 	}
 	var out []assertions.Result
+	if req.Expect == nil || req.Expect.Status == nil {
+		out = append(out, implicitStatusCheck(req, resp))
+	}
 	if e := req.Expect; e != nil {
-		out = assertions.CheckExpect(assertions.Expect{
+		out = append(out, assertions.CheckExpect(assertions.Expect{
 			Status: e.Status, Headers: e.Headers, JSON: e.JSON,
-			BodyContains: e.BodyContains, BodyMatches: e.BodyMatches, MaxDuration: e.MaxDuration,
-		}, ctx, ar)
+			BodyContains: e.BodyContains, BodyMatches: e.BodyMatches, JSONSchema: e.JSONSchema,
+			MaxDuration: e.MaxDuration, Schemas: &r.schemas,
+		}, ctx, ar)...)
 	}
 	for _, a := range req.Asserts {
-		out = append(out, assertions.Assert(a.Condition, a.ErrorMessage, ctx))
+		warning, diags := r.severity(a, ctx)
+		if diags.HasErrors() {
+			out = append(out, assertions.Result{Name: "assert", Diags: diags})
+			continue
+		}
+		out = append(out, assertions.Assert(a.Condition, a.ErrorMessage, ctx, warning))
 	}
 	return out
 }
 
-func (r *Runner) retrySettings(n *node, st *state) (int, time.Duration, hcl.Diagnostics) {
+// implicitStatusCheck is the check of a request without expect.status: a
+// status below 400 passes. A smoke test that forgot expect.status must
+// still fail on a 403 from a broken signature or a 500.
+func implicitStatusCheck(req *dsl.Request, resp *response) assertions.Result {
+	res := assertions.Result{Name: "status < 400", Passed: resp.status < 400}
+	if res.Passed {
+		return res
+	}
+	rng := req.DeclRange
+	if req.Expect != nil {
+		rng = req.Expect.DeclRange
+	}
+	res.Diags = hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Unexpected status code",
+		Detail: fmt.Sprintf("Got %d %s. A request without expect.status passes only with a status below 400; "+
+			"set expect.status to accept another.%s", resp.status, http.StatusText(resp.status), bodyStart(resp.body)),
+		Subject: rng.Ptr(),
+	}}
+	return res
+}
+
+func bodyStart(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return ""
+	}
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i] + " …"
+	}
+	if len(s) > 200 {
+		s = s[:200] + " …"
+	}
+	return "\nThe response body starts: " + s
+}
+
+// severity evaluates an assert's severity: "error" (the default) or
+// "warning".
+func (r *Runner) severity(a *dsl.CheckRule, ctx *hcl.EvalContext) (bool, hcl.Diagnostics) {
+	if a.Severity == nil {
+		return false, nil
+	}
+	ev := &evaluator{ctx: ctx}
+	s, ok := ev.str(a.Severity, "severity")
+	if !ok {
+		return false, ev.diags
+	}
+	switch s {
+	case "error":
+		return false, nil
+	case "warning":
+		return true, nil
+	}
+	ev.errorf(a.Severity, "Invalid value for severity", "severity must be \"error\" or \"warning\", not %q.", s)
+	return false, ev.diags
+}
+
+// retryPolicy is an evaluated retry block.
+type retryPolicy struct {
+	attempts    int
+	interval    time.Duration
+	backoff     float64
+	maxInterval time.Duration
+}
+
+// wait returns the pause after attempt (1-based): interval × backoff^(attempt-1),
+// at most maxInterval.
+func (p retryPolicy) wait(attempt int) time.Duration {
+	d := float64(p.interval)
+	for i := 1; i < attempt; i++ {
+		d *= p.backoff
+		if p.maxInterval > 0 && d >= float64(p.maxInterval) {
+			return p.maxInterval
+		}
+	}
+	if p.maxInterval > 0 && d > float64(p.maxInterval) {
+		return p.maxInterval
+	}
+	return time.Duration(d)
+}
+
+func (r *Runner) retrySettings(n *node, st *state) (retryPolicy, hcl.Diagnostics) {
+	p := retryPolicy{attempts: 1, interval: time.Second, backoff: 1}
 	rt := n.request.Retry
 	if rt == nil {
-		return 1, 0, nil
+		return p, nil
 	}
 	ev := &evaluator{ctx: r.checkContext(n, st, nil)}
-	attempts := 1
 	if v, ok := ev.eval(rt.Attempts, cty.Number, "retry.attempts"); ok && !v.IsNull() {
 		i, acc := v.AsBigFloat().Int64()
 		if acc != 0 || i < 1 || i > 1000 {
 			ev.errorf(rt.Attempts, "Invalid value for retry.attempts", "retry.attempts must be a whole number from 1 to 1000.")
 		} else {
-			attempts = int(i)
+			p.attempts = int(i)
 		}
 	}
-	interval := time.Second
 	if d, ok := ev.duration(rt.Interval, "retry.interval"); ok {
-		interval = d
+		p.interval = d
 	}
-	return attempts, interval, ev.diags
+	if rt.Backoff != nil {
+		if v, ok := ev.eval(rt.Backoff, cty.Number, "retry.backoff"); ok && !v.IsNull() {
+			f, _ := v.AsBigFloat().Float64()
+			if f < 1 || f > 10 {
+				ev.errorf(rt.Backoff, "Invalid value for retry.backoff", "retry.backoff multiplies the interval after each attempt: a number from 1 (constant) to 10, not %g.", f)
+			} else {
+				p.backoff = f
+			}
+		}
+	}
+	if d, ok := ev.duration(rt.MaxInterval, "retry.max_interval"); ok {
+		p.maxInterval = d
+	}
+	return p, ev.diags
 }
 
 func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagnostics) {
@@ -470,6 +616,13 @@ func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
 		ev.str(e.BodyContains, "expect.body_contains")
 		ev.str(e.BodyMatches, "expect.body_matches")
 		ev.duration(e.MaxDuration, "expect.max_duration")
+		if e.JSONSchema != nil {
+			if v, ok := ev.eval(e.JSONSchema, cty.DynamicPseudoType, "expect.json_schema"); ok && !v.IsNull() {
+				if !(v.Type() == cty.String || v.Type().IsObjectType() || v.Type().IsMapType()) {
+					ev.errorf(e.JSONSchema, "Invalid value for expect.json_schema", "expect.json_schema must be a JSON Schema: an object, or its JSON text (file(\"schema.json\")), not %s.", v.Type().FriendlyName())
+				}
+			}
+		}
 	}
 	for _, a := range req.Asserts {
 		if v, ok := ev.eval(a.Condition, cty.DynamicPseudoType, "condition"); ok && !v.IsNull() {
@@ -478,9 +631,12 @@ func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
 			}
 		}
 		ev.eval(a.ErrorMessage, cty.String, "error_message")
+		if _, diags := r.severity(a, ctx); diags.HasErrors() {
+			ev.diags = append(ev.diags, diags...)
+		}
 	}
 	if req.Retry != nil {
-		_, _, diags := r.retrySettings(n, st)
+		_, diags := r.retrySettings(n, st)
 		ev.diags = append(ev.diags, diags...)
 		if req.Retry.Until != nil {
 			ev.eval(req.Retry.Until, cty.Bool, "retry.until")

@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/sigrun-dev/sigrun/assertions"
 	"github.com/sigrun-dev/sigrun/dsl"
 	"github.com/sigrun-dev/sigrun/dsl/funcs"
 	"github.com/sigrun-dev/sigrun/runner/graph"
@@ -66,6 +67,8 @@ type Runner struct {
 	client   *http.Client
 	signer   *signer.Signer
 	defaults *credentialsValue // the default chain, for aws_sigv4 without credentials
+
+	schemas assertions.SchemaCache
 
 	secretsMu  sync.RWMutex
 	secrets    []string
@@ -287,6 +290,7 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	for _, req := range r.coll.Requests {
 		rr := byName[req.Name]
 		sum.Results = append(sum.Results, rr)
+		sum.Warnings += rr.Warnings
 		switch rr.Outcome {
 		case Passed:
 			sum.Passed++

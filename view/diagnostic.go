@@ -177,13 +177,8 @@ const maxValueLen = 80
 // describeValue says what a value is, Terraform-style: "is 403",
 // "is \"abc\"", "is list of object with 3 elements", "is null".
 func describeValue(v cty.Value) string {
-	if v.IsMarked() {
-		if _, m := v.Unmark(); len(m) > 0 {
-			return "has a sensitive value"
-		}
-	}
 	if v.ContainsMarked() {
-		return "has a sensitive value"
+		return "is (sensitive value)"
 	}
 	switch {
 	case !v.IsKnown():

@@ -17,7 +17,10 @@ import (
 // finishes, a failing request's diagnostics in full, the outputs and the
 // closing summary line "N passed, N failed, N skipped".
 type Run struct {
-	w      io.Writer
+	// w is the output; blank records whether what was last written ends
+	// with a blank line (a diagnostic does), so that sections are separated
+	// by exactly one.
+	w      *blankTracker
 	st     *Styles
 	diags  *DiagnosticWriter
 	redact func(string) string
@@ -34,9 +37,33 @@ func NewRun(w io.Writer, st *Styles, files map[string]*hcl.File, redact func(str
 	if redact == nil {
 		redact = func(s string) string { return s }
 	}
+	bt := &blankTracker{w: w}
 	return &Run{
-		w: w, st: st, redact: redact, width: width,
-		diags: &DiagnosticWriter{W: w, Styles: st, Files: files, Redact: redact},
+		w: bt, st: st, redact: redact, width: width,
+		diags: &DiagnosticWriter{W: bt, Styles: st, Files: files, Redact: redact},
+	}
+}
+
+// blankTracker remembers whether the output ends with an empty line.
+type blankTracker struct {
+	w    io.Writer
+	tail [2]byte
+}
+
+func (b *blankTracker) Write(p []byte) (int, error) {
+	switch n := len(p); {
+	case n >= 2:
+		b.tail = [2]byte{p[n-2], p[n-1]}
+	case n == 1:
+		b.tail = [2]byte{b.tail[1], p[0]}
+	}
+	return b.w.Write(p)
+}
+
+// separate writes a blank line unless the output already ends with one.
+func (b *blankTracker) separate() {
+	if b.tail != [2]byte{'\n', '\n'} {
+		io.WriteString(b, "\n")
 	}
 }
 
@@ -49,11 +76,15 @@ func (v *Run) RequestFinished(r *runner.RequestResult) {
 	switch r.Outcome {
 	case runner.Passed:
 		fmt.Fprintf(v.w, "%s  %s  %s\n", v.st.Pass.Render("PASS"), name, v.redact(v.requestLine(r)))
+		if len(r.Diags) > 0 { // warnings, a corrected clock
+			v.w.separate()
+			v.diags.WriteDiagnostics(r.Diags)
+		}
 	case runner.Failed:
 		line := v.requestLine(r)
 		fmt.Fprintf(v.w, "%s  %s  %s\n", v.st.Fail.Render("FAIL"), name, v.redact(line))
 		if len(r.Diags) > 0 {
-			fmt.Fprintln(v.w)
+			v.w.separate()
 			v.diags.WriteDiagnostics(r.Diags)
 		}
 	case runner.Skipped, runner.NotRun:
@@ -88,19 +119,25 @@ func formatDuration(d time.Duration) string {
 // RunFinished implements runner.Observer.
 func (v *Run) RunFinished(s *runner.Summary) {
 	if len(s.Diags) > 0 {
-		fmt.Fprintln(v.w)
+		v.w.separate()
 		v.diags.WriteDiagnostics(s.Diags)
 	}
 	if len(s.Outputs) > 0 {
-		fmt.Fprintf(v.w, "\n%s\n", v.st.Bold.Render("Outputs:"))
+		v.w.separate()
+		fmt.Fprintf(v.w, "%s\n", v.st.Bold.Render("Outputs:"))
 		for _, o := range s.Outputs {
 			fmt.Fprintf(v.w, "  %s = %s\n", o.Name, v.redact(formatOutput(o)))
 		}
 	}
-	if s.Interrupted {
-		fmt.Fprintf(v.w, "\n%s\n", v.st.Warning.Render("Interrupted: requests in flight were cancelled and the rest were not run."))
+	if s.Warnings > 0 {
+		v.w.separate()
+		fmt.Fprintf(v.w, "%s\n", v.st.Warning.Render(fmt.Sprintf("%d warning%s: failed checks of severity \"warning\" do not fail the run.", s.Warnings, plural(s.Warnings))))
 	}
-	fmt.Fprintln(v.w)
+	if s.Interrupted {
+		v.w.separate()
+		fmt.Fprintf(v.w, "%s\n", v.st.Warning.Render("Interrupted: requests in flight were cancelled and the rest were not run."))
+	}
+	v.w.separate()
 	fmt.Fprintln(v.w, SummaryLine(s))
 }
 
