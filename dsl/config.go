@@ -146,7 +146,11 @@ type StaticRef struct {
 
 // Request is a request block.
 type Request struct {
-	Name      string
+	Name string
+	// ForEach (a map, a set or list of strings, or a list) or Count (a
+	// number) makes the block a set of instances; at most one is set.
+	ForEach   hcl.Expression
+	Count     hcl.Expression
 	Endpoint  *StaticRef
 	Method    hcl.Expression
 	Path      hcl.Expression
@@ -166,14 +170,19 @@ type Request struct {
 	Retry     *Retry
 	DeclRange hcl.Range
 	Pos       int
-	// InputRefs are the references in InputExprs, CheckRefs those in
-	// CheckExprs; both are set when the collection is checked.
-	InputRefs []*addrs.Reference
-	CheckRefs []*addrs.Reference
+	// ExpandRefs, InputRefs and CheckRefs are the references in
+	// ExpandExprs, InputExprs and CheckExprs, set when the collection is
+	// checked.
+	ExpandRefs []*addrs.Reference
+	InputRefs  []*addrs.Reference
+	CheckRefs  []*addrs.Reference
 }
 
 // Addr returns the request's address.
 func (r *Request) Addr() addrs.Request { return addrs.Request{Name: r.Name} }
+
+// Expanded reports whether the block has for_each or count.
+func (r *Request) Expanded() bool { return r.ForEach != nil || r.Count != nil }
 
 // Expect is a request's expect block. Absent arguments are nil.
 type Expect struct {

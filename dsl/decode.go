@@ -323,6 +323,8 @@ func decodeStaticRef(attr *hcl.Attribute, kind string) (*StaticRef, hcl.Diagnost
 
 var requestBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
+		{Name: "for_each"},
+		{Name: "count"},
 		{Name: "endpoint"},
 		{Name: "method"},
 		{Name: "path"},
@@ -353,6 +355,8 @@ func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 	diags = append(diags, moreDiags...)
 	r := &Request{
 		Name:      block.Labels[0],
+		ForEach:   exprOrNil(content, "for_each"),
+		Count:     exprOrNil(content, "count"),
 		Method:    exprOrNil(content, "method"),
 		Path:      exprOrNil(content, "path"),
 		URL:       exprOrNil(content, "url"),
@@ -395,6 +399,14 @@ func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 			continue
 		}
 		bodyAttr = attr
+	}
+	if r.ForEach != nil && r.Count != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting for_each and count",
+			Detail:   "A request takes for_each or count, not both.",
+			Subject:  content.Attributes["count"].NameRange.Ptr(),
+		})
 	}
 	if r.Path != nil && r.URL != nil {
 		diags = append(diags, &hcl.Diagnostic{

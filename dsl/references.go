@@ -48,8 +48,14 @@ func (c *Credentials) Exprs() []hcl.Expression {
 		c.AccessKeyID, c.SecretAccessKey, c.SessionToken}
 }
 
+// ExpandExprs returns the request's for_each or count expression, which is
+// evaluated before its instances are.
+func (r *Request) ExpandExprs() []hcl.Expression {
+	return []hcl.Expression{r.ForEach, r.Count}
+}
+
 // InputExprs returns the request's expressions that are evaluated before it
-// is sent: everything but its checks.
+// is sent: everything but its checks (and its for_each or count).
 func (r *Request) InputExprs() []hcl.Expression {
 	return append([]hcl.Expression{r.Method, r.Path, r.URL, r.Query, r.Headers, r.Body, r.JSON,
 		r.Form, r.BodyFile, r.Timeout, r.Tags}, r.Auth.Exprs()...)
@@ -76,6 +82,9 @@ type refContext struct {
 	what          string // "a local value", "request \"x\""...
 	allowResponse bool
 	self          string // the request's own name, for self-references
+	// allowEach and allowCount are set inside a request with for_each or
+	// count (but not in the for_each or count expression itself).
+	allowEach, allowCount bool
 }
 
 // validate checks what can be checked without evaluating: that every
@@ -108,6 +117,9 @@ func (c *Collection) validate() hcl.Diagnostics {
 			}
 		}
 		ctx := refContext{what: fmt.Sprintf("request %q", r.Name), self: r.Name}
+		r.ExpandRefs, moreDiags = c.checkRefs(refContext{what: fmt.Sprintf("the for_each or count of request %q", r.Name), self: r.Name}, r.ExpandExprs()...)
+		diags = append(diags, moreDiags...)
+		ctx.allowEach, ctx.allowCount = r.ForEach != nil, r.Count != nil
 		r.InputRefs, moreDiags = c.checkRefs(ctx, r.InputExprs()...)
 		diags = append(diags, moreDiags...)
 		ctx.allowResponse = true
@@ -204,16 +216,27 @@ func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) ([]*addr
 					Subject:  ref.SourceRange.Ptr(),
 				})
 			}
-		case addrs.EachAttr, addrs.CountAttr:
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  fmt.Sprintf("Reference to %q in a block without for_each or count", s.String()),
-				Detail:   fmt.Sprintf("%s exists only inside a request that sets for_each or count.", s),
-				Subject:  ref.SourceRange.Ptr(),
-			})
+		case addrs.EachAttr:
+			if !ctx.allowEach {
+				diags = append(diags, eachCountMisuse(s, "for_each", ref.SourceRange))
+			}
+		case addrs.CountAttr:
+			if !ctx.allowCount {
+				diags = append(diags, eachCountMisuse(s, "count", ref.SourceRange))
+			}
 		}
 	}
 	return refs, diags
+}
+
+func eachCountMisuse(addr addrs.Referenceable, arg string, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Reference to %q in a block without %s", addr.String(), arg),
+		Detail: fmt.Sprintf("%s exists only inside a request that sets %s (and not in the %s expression itself).",
+			addr, arg, arg),
+		Subject: rng.Ptr(),
+	}
 }
 
 func (c *Collection) undeclared(addr addrs.Referenceable, rng hcl.Range) *hcl.Diagnostic {

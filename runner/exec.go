@@ -21,18 +21,18 @@ import (
 	"github.com/sigrun-dev/sigrun/signer"
 )
 
-// runRequest evaluates, sends (again while retry asks) and checks one
-// request. It never returns nil.
-func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestResult {
+// runInstance evaluates, sends (again while retry asks) and checks one
+// instance of a request. It never returns nil.
+func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *state) *RequestResult {
 	req := n.request
-	res := &RequestResult{Name: req.Name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed}
-	r.obs.started(req.Name)
+	res := &RequestResult{Name: inst.name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed}
+	r.obs.started(inst.name)
 	defer func() { r.obs.finished(res) }()
 
-	spec := n.spec
+	spec := n.specs[inst.id]
 	if spec == nil {
 		var diags hcl.Diagnostics
-		spec, diags = r.buildRequest(n, st)
+		spec, diags = r.buildRequest(n, inst, st)
 		r.addSecrets(spec.secrets...)
 		if diags.HasErrors() {
 			res.Diags = diags
@@ -45,7 +45,7 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
 	res.Path = r.Redact(requestPath(redactQuery(spec.url, spec.secretQuery)))
 
-	policy, diags := r.retrySettings(n, st)
+	policy, diags := r.retrySettings(n, inst, st)
 	if diags.HasErrors() {
 		res.Diags = diags
 		return res
@@ -65,7 +65,7 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 		}
 		done := err == nil
 		if err == nil && req.Retry != nil && req.Retry.Until != nil {
-			ok, untilDiags := r.evalUntil(n, st, resp)
+			ok, untilDiags := r.evalUntil(n, inst, st, resp)
 			if untilDiags.HasErrors() {
 				res.Diags = untilDiags
 				return res
@@ -92,11 +92,11 @@ func (r *Runner) runRequest(ctx context.Context, n *node, st *state) *RequestRes
 		}}
 		return res
 	}
-	st.setResponse(req.Name, resp)
+	st.setResponse(req.Name, inst.id, resp)
 	res.StatusCode = resp.status
 	res.Duration = resp.duration
 
-	res.Checks = r.runChecks(n, st, resp)
+	res.Checks = r.runChecks(n, inst, st, resp)
 	failed := false
 	for _, c := range res.Checks {
 		switch {
@@ -414,13 +414,13 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-func (r *Runner) checkContext(n *node, st *state, resp *response) *hcl.EvalContext {
-	return dsl.EvalContext(n.checkRefs, checkData{state: st, resp: resp}, r.funcs)
+func (r *Runner) checkContext(n *node, inst *instance, st *state, resp *response) *hcl.EvalContext {
+	return dsl.EvalContext(n.checkRefs, instanceData{st: st, inst: inst, resp: resp}, r.funcs)
 }
 
-func (r *Runner) runChecks(n *node, st *state, resp *response) []assertions.Result {
+func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response) []assertions.Result {
 	req := n.request
-	ctx := r.checkContext(n, st, resp)
+	ctx := r.checkContext(n, inst, st, resp)
 	ar := &assertions.Response{
 		Status:   resp.status,
 		Header:   resp.header,
@@ -531,13 +531,13 @@ func (p retryPolicy) wait(attempt int) time.Duration {
 	return time.Duration(d)
 }
 
-func (r *Runner) retrySettings(n *node, st *state) (retryPolicy, hcl.Diagnostics) {
+func (r *Runner) retrySettings(n *node, inst *instance, st *state) (retryPolicy, hcl.Diagnostics) {
 	p := retryPolicy{attempts: 1, interval: time.Second, backoff: 1}
 	rt := n.request.Retry
 	if rt == nil {
 		return p, nil
 	}
-	ev := &evaluator{ctx: r.checkContext(n, st, nil)}
+	ev := &evaluator{ctx: r.checkContext(n, inst, st, nil)}
 	if v, ok := ev.eval(rt.Attempts, cty.Number, "retry.attempts"); ok && !v.IsNull() {
 		i, acc := v.AsBigFloat().Int64()
 		if acc != 0 || i < 1 || i > 1000 {
@@ -565,8 +565,8 @@ func (r *Runner) retrySettings(n *node, st *state) (retryPolicy, hcl.Diagnostics
 	return p, ev.diags
 }
 
-func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagnostics) {
-	ctx := r.checkContext(n, st, resp)
+func (r *Runner) evalUntil(n *node, inst *instance, st *state, resp *response) (bool, hcl.Diagnostics) {
+	ctx := r.checkContext(n, inst, st, resp)
 	v, diags := n.request.Retry.Until.Value(ctx)
 	if diags.HasErrors() {
 		return false, diags
@@ -597,9 +597,9 @@ func (r *Runner) evalUntil(n *node, st *state, resp *response) (bool, hcl.Diagno
 }
 
 // validateChecks type-checks a request's checks with its response unknown.
-func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
+func (r *Runner) validateChecks(n *node, inst *instance, st *state) hcl.Diagnostics {
 	req := n.request
-	ctx := r.checkContext(n, st, nil)
+	ctx := r.checkContext(n, inst, st, nil)
 	ev := &evaluator{ctx: ctx}
 	if e := req.Expect; e != nil {
 		if e.Status != nil {
@@ -636,7 +636,7 @@ func (r *Runner) validateChecks(n *node, st *state) hcl.Diagnostics {
 		}
 	}
 	if req.Retry != nil {
-		_, diags := r.retrySettings(n, st)
+		_, diags := r.retrySettings(n, inst, st)
 		ev.diags = append(ev.diags, diags...)
 		if req.Retry.Until != nil {
 			ev.eval(req.Retry.Until, cty.Bool, "retry.until")

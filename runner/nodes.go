@@ -38,15 +38,17 @@ type node struct {
 	// inputRefs are the references of the expressions evaluated before a
 	// request is sent (all expressions for other nodes); checkRefs those of
 	// a request's expect, assert and retry blocks.
-	inputRefs []*addrs.Reference
-	checkRefs []*addrs.Reference
+	inputRefs  []*addrs.Reference
+	checkRefs  []*addrs.Reference
+	expandRefs []*addrs.Reference
 	// pure is set for a request whose inputs call no function that gives
 	// a new value each time (timestamp, uuid): its evaluation in the
 	// validate pass can be reused by the run when it is fully known.
 	pure bool
-	// spec is the request as evaluated by the validate pass, when it is
-	// pure and complete; the run sends it as it is.
-	spec *requestSpec
+	// specs are the instances as evaluated by the validate pass, by
+	// instance id, when they are pure and complete; the run sends them as
+	// they are.
+	specs map[string]*requestSpec
 }
 
 // impureFunctions give a different value at each call.
@@ -78,6 +80,9 @@ type plan struct {
 	nodes []*node
 	index map[string]int // by address string
 	g     *graph.Graph
+	// requestOrder lists the request vertices in declaration order, the
+	// order of results in a summary.
+	requestOrder []int
 }
 
 func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
@@ -98,8 +103,10 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 		add(&node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: e.Refs})
 	}
 	for _, r := range c.Requests {
+		p.requestOrder = append(p.requestOrder, len(p.nodes))
 		add(&node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
-			inputRefs: r.InputRefs, checkRefs: r.CheckRefs, pure: isPure(r.InputExprs())})
+			inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs,
+			pure: isPure(append(r.InputExprs(), r.ExpandExprs()...))})
 	}
 	for _, o := range c.Outputs {
 		add(&node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})
@@ -121,6 +128,9 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 			connect(v, ref.Subject)
 		}
 		for _, ref := range n.checkRefs {
+			connect(v, ref.Subject)
+		}
+		for _, ref := range n.expandRefs {
 			connect(v, ref.Subject)
 		}
 		switch n.kind {
@@ -158,4 +168,3 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 
 func (p *plan) less(a, b int) bool { return p.nodes[a].pos < p.nodes[b].pos }
 
-func (p *plan) isRequest(v int) bool { return p.nodes[v].kind == nodeRequest }

@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+
 	"github.com/sigrun-dev/sigrun/assertions"
 	"github.com/sigrun-dev/sigrun/dsl"
 	"github.com/sigrun-dev/sigrun/dsl/funcs"
@@ -143,29 +144,56 @@ func NewHTTPClient(parallel int) *http.Client {
 
 // validate is the static pass: every node evaluated with responses unknown.
 // It never sends a request or resolves credentials, and it does not stop at
-// the first error: every problem of the collection is reported.
+// the first error: every problem of the collection is reported, each once
+// (instances of one block share their diagnostics).
 func (r *Runner) validate() hcl.Diagnostics {
 	st := newState(r.vars, true)
 	var diags hcl.Diagnostics
-	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{
-		Limit:   1,
-		Limited: func(int) bool { return false },
-		Less:    r.plan.less,
-	}, func(_ context.Context, v int) error {
-		n := r.plan.nodes[v]
-		switch n.kind {
-		case nodeRequest:
-			spec, moreDiags := r.buildRequest(n, st)
-			diags = append(diags, moreDiags...)
-			diags = append(diags, r.validateChecks(n, st)...)
-			if !moreDiags.HasErrors() && spec.complete && n.pure {
-				n.spec = spec
+	seen := map[string]bool{}
+	add := func(ds hcl.Diagnostics) {
+		for _, d := range ds {
+			key := d.Summary
+			if d.Subject != nil {
+				key += d.Subject.String()
 			}
-		default:
-			diags = append(diags, r.evalNode(n, st)...)
+			if !seen[key] {
+				seen[key] = true
+				diags = append(diags, d)
+			}
 		}
-		return nil
-	})
+	}
+	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{Limit: 1, Less: r.plan.less},
+		func(_ context.Context, v int) ([]graph.Job, error) {
+			n := r.plan.nodes[v]
+			if n.kind != nodeRequest {
+				add(r.evalNode(n, st))
+				return nil, nil
+			}
+			insts, unknown, moreDiags := r.expand(n, st)
+			add(moreDiags)
+			set := &instanceSet{expanded: n.request.Expanded(), isCount: n.request.Count != nil, known: !unknown && !moreDiags.HasErrors()}
+			if unknown || moreDiags.HasErrors() {
+				// The keys wait on a response: check the block once, with
+				// each.key and each.value unknown.
+				insts = []*instance{{key: cty.DynamicVal, value: cty.DynamicVal, name: n.request.Name}}
+			}
+			for _, inst := range insts {
+				set.ids = append(set.ids, inst.id)
+				spec, moreDiags := r.buildRequest(n, inst, st)
+				add(moreDiags)
+				add(r.validateChecks(n, inst, st))
+				if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
+					if n.specs == nil {
+						n.specs = map[string]*requestSpec{}
+					}
+					n.specs[inst.id] = spec
+				}
+			}
+			if set.expanded {
+				st.setInstances(n.request.Name, set)
+			}
+			return nil, nil
+		})
 	if err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid graph", Detail: err.Error()})
 	}
@@ -208,73 +236,77 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 
 	sum := &Summary{}
 	var mu sync.Mutex
-	byName := map[string]*RequestResult{}
 	outputs := map[string]cty.Value{}
+	// perNode holds each request vertex's instances and their results;
+	// a job writes only its own slot.
+	perNode := make([][]*RequestResult, len(r.plan.nodes))
+	instsOf := make([][]*instance, len(r.plan.nodes))
+	nodeDiags := func(ds hcl.Diagnostics) {
+		mu.Lock()
+		sum.Diags = append(sum.Diags, ds...)
+		mu.Unlock()
+	}
 
-	results, err := r.plan.g.Walk(walkCtx, graph.WalkOptions{
-		Limit:   r.opts.Parallel,
-		Limited: r.plan.isRequest,
-		Less:    r.plan.less,
-	}, func(_ context.Context, v int) error {
-		n := r.plan.nodes[v]
-		if n.kind != nodeRequest {
-			if n.kind == nodeOutput {
-				ctx := dsl.EvalContext(n.inputRefs, st, r.funcs)
-				val, diags := n.output.Value.Value(ctx)
+	results, err := r.plan.g.Walk(walkCtx, graph.WalkOptions{Limit: r.opts.Parallel, Less: r.plan.less},
+		func(_ context.Context, v int) ([]graph.Job, error) {
+			n := r.plan.nodes[v]
+			switch n.kind {
+			case nodeOutput:
+				val, diags := n.output.Value.Value(dsl.EvalContext(n.inputRefs, st, r.funcs))
 				if diags.HasErrors() {
-					mu.Lock()
-					sum.Diags = append(sum.Diags, diags...)
-					mu.Unlock()
-					return errNodeFailed
+					nodeDiags(diags)
+					return nil, errNodeFailed
 				}
 				mu.Lock()
 				outputs[n.output.Name] = val
 				mu.Unlock()
-				return nil
+				return nil, nil
+			case nodeRequest:
+				return r.requestJobs(ctx, n, st, v, perNode, instsOf, stopStarting)
 			}
 			if diags := r.evalNode(n, st); diags.HasErrors() {
-				mu.Lock()
-				sum.Diags = append(sum.Diags, diags...)
-				mu.Unlock()
-				return errNodeFailed
+				nodeDiags(diags)
+				return nil, errNodeFailed
 			}
-			return nil
-		}
-		res := r.runRequest(ctx, n, st)
-		mu.Lock()
-		byName[n.request.Name] = res
-		mu.Unlock()
-		if res.Outcome != Passed {
-			if r.opts.FailFast && res.Outcome == Failed {
-				stopStarting()
-			}
-			return errNodeFailed
-		}
-		return nil
-	})
+			return nil, nil
+		})
 	if err != nil {
 		sum.Diags = append(sum.Diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Run failed", Detail: err.Error()})
 	}
 
+	notRunReason := "not run: the run was stopped"
+	if ctx.Err() != nil {
+		notRunReason = "not run: interrupted"
+	} else if r.opts.FailFast {
+		notRunReason = "not run: --fail-fast stopped the run after a failure"
+	}
 	for v, res := range results {
 		n := r.plan.nodes[v]
-		switch {
-		case n.kind == nodeRequest && (res.Outcome == graph.Skipped || res.Outcome == graph.NotRun):
-			rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Skipped}
-			if res.Outcome == graph.NotRun {
-				rr.Outcome = NotRun
-				rr.SkipReason = "not run: the run was stopped"
-				if ctx.Err() != nil {
-					rr.SkipReason = "not run: interrupted"
-				} else if r.opts.FailFast {
-					rr.SkipReason = "not run: --fail-fast stopped the run after a failure"
+		switch n.kind {
+		case nodeRequest:
+			switch res.Outcome {
+			case graph.Skipped, graph.NotRun:
+				if perNode[v] != nil {
+					break // visited: its instances say what happened
 				}
-			} else {
-				rr.SkipReason = r.skipReason(res.Cause)
+				rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Skipped}
+				if res.Outcome == graph.NotRun {
+					rr.Outcome, rr.SkipReason = NotRun, notRunReason
+				} else {
+					rr.SkipReason = r.skipReason(res.Cause)
+				}
+				perNode[v] = []*RequestResult{rr}
+				r.obs.finished(rr)
 			}
-			byName[n.request.Name] = rr
-			r.obs.finished(rr)
-		case n.kind == nodeOutput:
+			// Instances whose jobs never started.
+			for i, rr := range perNode[v] {
+				if rr == nil {
+					rr = &RequestResult{Name: instsOf[v][i].name, DeclRange: n.declRange, Outcome: NotRun, SkipReason: notRunReason}
+					perNode[v][i] = rr
+					r.obs.finished(rr)
+				}
+			}
+		case nodeOutput:
 			ov := OutputValue{Name: n.output.Name, Sensitive: n.output.Sensitive}
 			if val, ok := outputs[n.output.Name]; ok {
 				ov.Value = val
@@ -287,19 +319,20 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 		}
 	}
 
-	for _, req := range r.coll.Requests {
-		rr := byName[req.Name]
-		sum.Results = append(sum.Results, rr)
-		sum.Warnings += rr.Warnings
-		switch rr.Outcome {
-		case Passed:
-			sum.Passed++
-		case Failed:
-			sum.Failed++
-		case Skipped:
-			sum.Skipped++
-		case NotRun:
-			sum.NotRun++
+	for _, v := range r.plan.requestOrder {
+		for _, rr := range perNode[v] {
+			sum.Results = append(sum.Results, rr)
+			sum.Warnings += rr.Warnings
+			switch rr.Outcome {
+			case Passed:
+				sum.Passed++
+			case Failed:
+				sum.Failed++
+			case Skipped:
+				sum.Skipped++
+			case NotRun:
+				sum.NotRun++
+			}
 		}
 	}
 	sort.SliceStable(sum.Outputs, func(i, j int) bool {
@@ -309,6 +342,46 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	sum.Duration = r.opts.Now().Sub(start)
 	r.obs.runFinished(sum)
 	return sum
+}
+
+// requestJobs visits a request vertex: it expands the block into its
+// instances and returns one job per instance.
+func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, perNode [][]*RequestResult,
+	instsOf [][]*instance, stopStarting func()) ([]graph.Job, error) {
+	insts, unknown, diags := r.expand(n, st)
+	if unknown && !diags.HasErrors() {
+		diags = badExpansion(n.request.ExpandExprs()[0], nil, "for_each", "The value is not known: it depends on a value that is not available.")
+	}
+	if diags.HasErrors() {
+		rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Failed, Diags: diags}
+		perNode[v] = []*RequestResult{rr}
+		r.obs.finished(rr)
+		return nil, errNodeFailed
+	}
+	set := &instanceSet{expanded: n.request.Expanded(), isCount: n.request.Count != nil, known: true}
+	for _, inst := range insts {
+		set.ids = append(set.ids, inst.id)
+	}
+	st.setInstances(n.request.Name, set)
+	perNode[v] = make([]*RequestResult, len(insts))
+	instsOf[v] = insts
+	jobs := make([]graph.Job, len(insts))
+	for i, inst := range insts {
+		jobs[i] = func(context.Context) error {
+			// The run's context, not the walk's: --fail-fast stops new
+			// requests but lets those in flight finish.
+			res := r.runInstance(ctx, n, inst, st)
+			perNode[v][i] = res
+			if res.Outcome != Passed {
+				if r.opts.FailFast && res.Outcome == Failed {
+					stopStarting()
+				}
+				return errNodeFailed
+			}
+			return nil
+		}
+	}
+	return jobs, nil
 }
 
 var errNodeFailed = fmt.Errorf("node failed")

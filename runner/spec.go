@@ -215,9 +215,9 @@ func parseTargetURL(s string, expr hcl.Expression, ctx *hcl.EvalContext) (*url.U
 // buildRequest evaluates a request's arguments. In a validate pass some
 // values are unknown; the returned spec is then incomplete and only the
 // diagnostics matter.
-func (r *Runner) buildRequest(n *node, st *state) (*requestSpec, hcl.Diagnostics) {
+func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec, hcl.Diagnostics) {
 	req := n.request
-	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, r.funcs)}
+	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, instanceData{st: st, inst: inst}, r.funcs)}
 	spec := &requestSpec{method: http.MethodGet, header: http.Header{}}
 
 	var ep *endpointValue

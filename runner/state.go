@@ -19,7 +19,7 @@ type state struct {
 	locals     map[string]cty.Value
 	endpoints  map[string]*endpointValue
 	creds      map[string]*credentialsValue
-	responses  map[string]*response
+	requests   map[string]*instanceSet
 }
 
 func newState(vars map[string]cty.Value, validating bool) *state {
@@ -29,12 +29,24 @@ func newState(vars map[string]cty.Value, validating bool) *state {
 		locals:     map[string]cty.Value{},
 		endpoints:  map[string]*endpointValue{},
 		creds:      map[string]*credentialsValue{},
-		responses:  map[string]*response{},
+		requests:   map[string]*instanceSet{},
 	}
 }
 
 // Value implements dsl.Data.
 func (s *state) Value(addr addrs.Referenceable) cty.Value {
+	if a, ok := addr.(addrs.Request); ok {
+		// Exclusive: building the value memoises it.
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if set, ok := s.requests[a.Name]; ok {
+			return set.cty(s.validating)
+		}
+		if s.validating {
+			return cty.ObjectVal(map[string]cty.Value{"response": cty.UnknownVal(responseType)})
+		}
+		return cty.DynamicVal
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	switch a := addr.(type) {
@@ -49,13 +61,6 @@ func (s *state) Value(addr addrs.Referenceable) cty.Value {
 	case addrs.Endpoint:
 		if e, ok := s.endpoints[a.Name]; ok {
 			return e.value
-		}
-	case addrs.Request:
-		if s.validating {
-			return cty.ObjectVal(map[string]cty.Value{"response": cty.UnknownVal(responseType)})
-		}
-		if r, ok := s.responses[a.Name]; ok {
-			return cty.ObjectVal(map[string]cty.Value{"response": r.value()})
 		}
 	}
 	return cty.DynamicVal
@@ -91,26 +96,77 @@ func (s *state) credentials(name string) *credentialsValue {
 	return s.creds[name]
 }
 
-func (s *state) setResponse(name string, r *response) {
+// setInstances records a request block's instances once they are known.
+func (s *state) setInstances(name string, set *instanceSet) {
 	s.mu.Lock()
-	s.responses[name] = r
+	s.requests[name] = set
 	s.mu.Unlock()
 }
 
-// checkData is the data for a request's own checks: the shared state plus
-// that request's response. The response's cty value is built only when an
-// expression refers to it.
-type checkData struct {
-	*state
-	resp *response // nil: unknown (validate pass)
+// setResponse records an instance's response.
+func (s *state) setResponse(name, id string, r *response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set := s.requests[name]
+	if set == nil {
+		set = &instanceSet{known: true, ids: []string{id}}
+		s.requests[name] = set
+	}
+	if set.responses == nil {
+		set.responses = map[string]*response{}
+	}
+	set.responses[id] = r
+	set.memo = cty.NilVal
 }
 
-func (d checkData) Value(addr addrs.Referenceable) cty.Value {
-	if _, ok := addr.(addrs.Response); ok {
-		if d.resp == nil {
-			return cty.UnknownVal(responseType)
-		}
-		return d.resp.value()
+// cty returns the value of request.NAME: {response = …} for a plain block,
+// an object of instances by key for for_each, a tuple for count. While
+// validating, responses are unknown, and so is the whole value when the
+// keys are. The caller holds the state's lock.
+func (set *instanceSet) cty(validating bool) cty.Value {
+	if set.memo != cty.NilVal {
+		return set.memo
 	}
-	return d.state.Value(addr)
+	one := func(id string) cty.Value {
+		if validating {
+			return cty.ObjectVal(map[string]cty.Value{"response": cty.UnknownVal(responseType)})
+		}
+		r := set.responses[id]
+		if r == nil {
+			return cty.ObjectVal(map[string]cty.Value{"response": cty.UnknownVal(responseType)})
+		}
+		return cty.ObjectVal(map[string]cty.Value{"response": r.value()})
+	}
+	var v cty.Value
+	switch {
+	case !set.expanded:
+		v = one("")
+	case !set.known:
+		return cty.DynamicVal
+	case set.isCount:
+		if len(set.ids) == 0 {
+			v = cty.EmptyTupleVal
+			break
+		}
+		vals := make([]cty.Value, len(set.ids))
+		for i, id := range set.ids {
+			vals[i] = one(id)
+		}
+		v = cty.TupleVal(vals)
+	default:
+		if len(set.ids) == 0 {
+			v = cty.EmptyObjectVal
+			break
+		}
+		vals := make(map[string]cty.Value, len(set.ids))
+		for _, id := range set.ids {
+			vals[id] = one(id)
+		}
+		v = cty.ObjectVal(vals)
+	}
+	// Memoised once every response is in (or always while validating).
+	if validating || len(set.responses) == len(set.ids) {
+		set.memo = v
+	}
+	return v
 }

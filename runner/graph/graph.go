@@ -194,17 +194,17 @@ type Result struct {
 
 // WalkOptions controls a walk.
 type WalkOptions struct {
-	// Limit is the most limited vertices running at once (at least 1).
+	// Limit is the most jobs running at once (at least 1).
 	Limit int
-	// Limited reports whether v takes one of the Limit slots. Vertices that
-	// do not are run at once, one at a time, on the walk's own goroutine:
-	// they must be quick (evaluating an expression, not a network call).
-	Limited func(v int) bool
-	// Less orders ready vertices: among those ready, the least starts first.
-	// With Limit 1 this makes the order a topological order with ties broken
-	// by Less.
+	// Less orders ready vertices and their jobs: among those ready, the
+	// least starts first. With Limit 1 this makes the order a topological
+	// order with ties broken by Less.
 	Less func(a, b int) bool
 }
+
+// Job is a piece of slow work (a network call) that a vertex consists of.
+// Jobs run on their own goroutines, at most Limit at once.
+type Job func(ctx context.Context) error
 
 // ErrCycle is returned by Walk for a graph with a cycle.
 var ErrCycle = errors.New("graph has a cycle")
@@ -225,118 +225,157 @@ func (h *readyHeap) Pop() any {
 	return x
 }
 
+// pendingJob is a job waiting for a slot, ordered by its vertex, then by
+// its place among the vertex's jobs.
+type pendingJob struct {
+	v, i int
+	job  Job
+}
+
+type jobHeap struct {
+	items []pendingJob
+	less  func(a, b int) bool
+}
+
+func (h *jobHeap) Len() int { return len(h.items) }
+func (h *jobHeap) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	if a.v != b.v {
+		return h.less(a.v, b.v)
+	}
+	return a.i < b.i
+}
+func (h *jobHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *jobHeap) Push(x any)    { h.items = append(h.items, x.(pendingJob)) }
+func (h *jobHeap) Pop() any {
+	n := len(h.items)
+	x := h.items[n-1]
+	h.items = h.items[:n-1]
+	return x
+}
+
 type completion struct {
 	v   int
 	err error
 }
 
-// Walk visits every vertex after all its dependencies, calling fn. A vertex
-// whose dependency failed or was skipped is skipped without calling fn.
-// Once ctx is done no vertex starts; those left are NotRun, and fn's context
-// is cancelled for those running. Walk returns when every started call has
-// returned.
-func (g *Graph) Walk(ctx context.Context, opts WalkOptions, fn func(ctx context.Context, v int) error) ([]Result, error) {
+// Walk visits every vertex after all its dependencies. visit runs on the
+// walk's own goroutine, one vertex at a time: it does the vertex's quick
+// work (evaluating an expression) and returns the jobs the vertex consists
+// of, if any (sending requests). A vertex finishes when visit and all its
+// jobs have; it fails when visit or any job returns an error. A vertex
+// whose dependency failed or was skipped is skipped without a visit.
+// Once ctx is done no vertex is visited and no job starts (those left are
+// NotRun), and the context of running jobs is cancelled. Walk returns when
+// every started job has returned.
+func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx context.Context, v int) ([]Job, error)) ([]Result, error) {
 	if len(g.Cycles()) > 0 {
 		return nil, ErrCycle
 	}
 	n := len(g.deps)
-	limit := opts.Limit
-	if limit < 1 {
-		limit = 1
-	}
+	limit := max(opts.Limit, 1)
 	less := opts.Less
 	if less == nil {
 		less = func(a, b int) bool { return a < b }
 	}
-	limited := opts.Limited
-	if limited == nil {
-		limited = func(int) bool { return true }
-	}
 
 	results := make([]Result, n)
 	waiting := make([]int, n)
-	quick := &readyHeap{less: less}
-	slow := &readyHeap{less: less}
+	jobsLeft := make([]int, n)
+	jobsStarted := make([]int, n)
+	jobErr := make([]error, n)
+	ready := &readyHeap{less: less}
+	jobs := &jobHeap{less: less}
 	for v := range n {
 		waiting[v] = len(g.deps[v])
 		if waiting[v] == 0 {
-			g.push(quick, slow, limited, v)
+			heap.Push(ready, v)
 		}
 	}
 
 	done := make(chan completion, limit)
 	inflight, finished := 0, 0
 
-	var complete func(v int)
-	complete = func(v int) {
+	complete := func(v int, r Result) {
+		results[v] = r
 		finished++
 		for _, d := range g.dependents[v] {
 			waiting[d]--
 			if waiting[d] == 0 {
-				g.push(quick, slow, limited, d)
+				heap.Push(ready, d)
 			}
 		}
 	}
-	// start decides what to do with a ready vertex: skip it, mark it not
-	// run, or run it. It reports whether the vertex finished at once.
-	start := func(v int) bool {
+	// jobDone records a job's end and finishes its vertex after the last.
+	jobDone := func(v int, err error) {
+		if err != nil && jobErr[v] == nil {
+			jobErr[v] = err
+		}
+		jobsLeft[v]--
+		if jobsLeft[v] == 0 {
+			if jobsStarted[v] == 0 {
+				complete(v, Result{Outcome: NotRun})
+				return
+			}
+			complete(v, outcomeOf(jobErr[v]))
+		}
+	}
+	// start visits a ready vertex, or skips it, or marks it not run.
+	start := func(v int) {
 		// Once the walk is cancelled nothing is "skipped because of a
 		// failure": what did not start was not run.
 		if ctx.Err() != nil {
-			results[v] = Result{Outcome: NotRun}
-			return true
+			complete(v, Result{Outcome: NotRun})
+			return
 		}
 		if cause, ok := g.failedDep(results, v); ok {
-			results[v] = Result{Outcome: Skipped, Cause: cause}
-			return true
+			complete(v, Result{Outcome: Skipped, Cause: cause})
+			return
 		}
-		if !limited(v) {
-			err := fn(ctx, v)
-			results[v] = outcomeOf(err)
-			return true
+		js, err := visit(ctx, v)
+		if err != nil || len(js) == 0 {
+			complete(v, outcomeOf(err))
+			return
 		}
-		inflight++
-		go func() { done <- completion{v, fn(ctx, v)} }()
-		return false
+		jobsLeft[v] = len(js)
+		for i, j := range js {
+			heap.Push(jobs, pendingJob{v: v, i: i, job: j})
+		}
 	}
 
 	for finished < n {
-		// Quick vertices first: they are cheap and may make requests ready.
-		for quick.Len() > 0 {
-			if v := heap.Pop(quick).(int); start(v) {
-				complete(v)
-			}
+		// Visit every ready vertex first: visits are quick and may add
+		// jobs or make more vertices ready.
+		if ready.Len() > 0 {
+			start(heap.Pop(ready).(int))
+			continue
 		}
-		// One limited vertex at a time, then look at quick ones again. Once
-		// ctx is done, start only marks vertices, so no slot is needed.
-		if slow.Len() > 0 && (inflight < limit || ctx.Err() != nil) {
-			if v := heap.Pop(slow).(int); start(v) {
-				complete(v)
-			}
+		if jobs.Len() > 0 && ctx.Err() != nil {
+			// Cancelled: queued jobs never start.
+			pj := heap.Pop(jobs).(pendingJob)
+			jobDone(pj.v, ctx.Err())
+			continue
+		}
+		if jobs.Len() > 0 && inflight < limit {
+			pj := heap.Pop(jobs).(pendingJob)
+			inflight++
+			jobsStarted[pj.v]++
+			go func() { done <- completion{pj.v, pj.job(ctx)} }()
 			continue
 		}
 		if finished == n {
 			break
 		}
 		if inflight == 0 {
-			// Unreachable for an acyclic graph: something is always ready
-			// or running until every vertex has finished.
+			// Unreachable for an acyclic graph: something is always ready,
+			// queued or running until every vertex has finished.
 			return results, fmt.Errorf("graph walk stalled with %d of %d vertices finished", finished, n)
 		}
 		c := <-done
 		inflight--
-		results[c.v] = outcomeOf(c.err)
-		complete(c.v)
+		jobDone(c.v, c.err)
 	}
 	return results, nil
-}
-
-func (g *Graph) push(quick, slow *readyHeap, limited func(int) bool, v int) {
-	if limited(v) {
-		heap.Push(slow, v)
-	} else {
-		heap.Push(quick, v)
-	}
 }
 
 func outcomeOf(err error) Result {

@@ -11,6 +11,13 @@ import (
 	"time"
 )
 
+// oneJob is a visit that makes each vertex one job running fn.
+func oneJob(fn func(ctx context.Context, v int) error) func(context.Context, int) ([]Job, error) {
+	return func(_ context.Context, v int) ([]Job, error) {
+		return []Job{func(ctx context.Context) error { return fn(ctx, v) }}, nil
+	}
+}
+
 func TestCycles(t *testing.T) {
 	g := New(5)
 	g.Connect(0, 1)
@@ -23,7 +30,7 @@ func TestCycles(t *testing.T) {
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("Cycles() = %v, want %v", got, want)
 	}
-	if _, err := g.Walk(context.Background(), WalkOptions{}, func(context.Context, int) error { return nil }); !errors.Is(err, ErrCycle) {
+	if _, err := g.Walk(context.Background(), WalkOptions{}, oneJob(func(context.Context, int) error { return nil })); !errors.Is(err, ErrCycle) {
 		t.Fatalf("Walk on a cyclic graph: err = %v, want ErrCycle", err)
 	}
 }
@@ -56,13 +63,13 @@ func TestWalkLimitOneIsReproducible(t *testing.T) {
 	for i := range 20 {
 		var mu sync.Mutex
 		var order []int
-		_, err := build().Walk(context.Background(), WalkOptions{Limit: 1}, func(_ context.Context, v int) error {
+		_, err := build().Walk(context.Background(), WalkOptions{Limit: 1}, oneJob(func(_ context.Context, v int) error {
 			time.Sleep(time.Duration((v*7+i)%3) * time.Millisecond)
 			mu.Lock()
 			order = append(order, v)
 			mu.Unlock()
 			return nil
-		})
+		}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +83,7 @@ func TestWalkBoundsConcurrency(t *testing.T) {
 	const n, limit = 40, 4
 	g := New(n)
 	var running, peak atomic.Int32
-	_, err := g.Walk(context.Background(), WalkOptions{Limit: limit}, func(context.Context, int) error {
+	_, err := g.Walk(context.Background(), WalkOptions{Limit: limit}, oneJob(func(context.Context, int) error {
 		cur := running.Add(1)
 		for {
 			p := peak.Load()
@@ -87,7 +94,7 @@ func TestWalkBoundsConcurrency(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 		running.Add(-1)
 		return nil
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +111,7 @@ func TestWalkRunsIndependentVerticesConcurrently(t *testing.T) {
 	wg.Add(n)
 	all := make(chan struct{})
 	go func() { wg.Wait(); close(all) }()
-	_, err := g.Walk(context.Background(), WalkOptions{Limit: n}, func(context.Context, int) error {
+	_, err := g.Walk(context.Background(), WalkOptions{Limit: n}, oneJob(func(context.Context, int) error {
 		wg.Done()
 		select {
 		case <-all:
@@ -112,7 +119,7 @@ func TestWalkRunsIndependentVerticesConcurrently(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			return fmt.Errorf("not all vertices started together")
 		}
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,13 +132,13 @@ func TestWalkSkipsDependentsOfFailure(t *testing.T) {
 	g.Connect(2, 1)
 	g.Connect(4, 3)
 	var called sync.Map
-	res, err := g.Walk(context.Background(), WalkOptions{Limit: 2}, func(_ context.Context, v int) error {
+	res, err := g.Walk(context.Background(), WalkOptions{Limit: 2}, oneJob(func(_ context.Context, v int) error {
 		called.Store(v, true)
 		if v == 0 {
 			return errors.New("boom")
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +162,7 @@ func TestWalkCancelStopsStarting(t *testing.T) {
 	g := New(10)
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int32
-	res, err := g.Walk(ctx, WalkOptions{Limit: 1}, func(ctx context.Context, v int) error {
+	res, err := g.Walk(ctx, WalkOptions{Limit: 1}, oneJob(func(ctx context.Context, v int) error {
 		calls.Add(1)
 		if v == 2 {
 			cancel()
@@ -163,7 +170,7 @@ func TestWalkCancelStopsStarting(t *testing.T) {
 			return ctx.Err()
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,25 +184,63 @@ func TestWalkCancelStopsStarting(t *testing.T) {
 	}
 }
 
-// Quick (unlimited) vertices do not take a slot: a local between two
-// requests runs while the only slot is busy elsewhere.
-func TestWalkQuickVerticesDoNotTakeSlots(t *testing.T) {
+// A vertex with no jobs finishes at its visit, without a slot: a local
+// between two requests is evaluated while the only slot is busy elsewhere.
+func TestWalkVisitWithoutJobs(t *testing.T) {
 	g := New(3)
-	g.Connect(1, 0) // quick 1 depends on 0
+	g.Connect(1, 0) // 1 (no jobs) depends on 0
 	var order []int
 	var mu sync.Mutex
-	_, err := g.Walk(context.Background(), WalkOptions{Limit: 1, Limited: func(v int) bool { return v != 1 }},
-		func(_ context.Context, v int) error {
-			mu.Lock()
-			order = append(order, v)
-			mu.Unlock()
-			return nil
-		})
+	record := func(v int) {
+		mu.Lock()
+		order = append(order, v)
+		mu.Unlock()
+	}
+	_, err := g.Walk(context.Background(), WalkOptions{Limit: 1}, func(_ context.Context, v int) ([]Job, error) {
+		if v == 1 {
+			record(v)
+			return nil, nil
+		}
+		return []Job{func(context.Context) error { record(v); return nil }}, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(order, []int{0, 1, 2}) {
-		t.Fatalf("order %v, want [0 1 2]: the quick vertex runs as soon as it is ready", order)
+		t.Fatalf("order %v, want [0 1 2]: the vertex without jobs runs as soon as it is ready", order)
+	}
+}
+
+// A vertex's jobs share the slots, in order; the vertex fails if one job
+// fails, and only after all of them have finished.
+func TestWalkSeveralJobs(t *testing.T) {
+	g := New(2)
+	g.Connect(1, 0)
+	var mu sync.Mutex
+	var order []string
+	res, err := g.Walk(context.Background(), WalkOptions{Limit: 1}, func(_ context.Context, v int) ([]Job, error) {
+		var js []Job
+		for i := range 3 {
+			js = append(js, func(context.Context) error {
+				mu.Lock()
+				order = append(order, fmt.Sprintf("%d.%d", v, i))
+				mu.Unlock()
+				if v == 0 && i == 1 {
+					return errors.New("one instance failed")
+				}
+				return nil
+			})
+		}
+		return js, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(order, []string{"0.0", "0.1", "0.2"}) {
+		t.Fatalf("jobs ran %v: all of vertex 0's, in order, and none of the skipped vertex's", order)
+	}
+	if res[0].Outcome != Failed || res[1].Outcome != Skipped {
+		t.Fatalf("outcomes %v %v", res[0].Outcome, res[1].Outcome)
 	}
 }
 
@@ -213,7 +258,7 @@ func TestDeepChainNoStackOverflow(t *testing.T) {
 func BenchmarkWalk2000(b *testing.B) {
 	g := New(2000)
 	for b.Loop() {
-		if _, err := g.Walk(context.Background(), WalkOptions{Limit: 8}, func(context.Context, int) error { return nil }); err != nil {
+		if _, err := g.Walk(context.Background(), WalkOptions{Limit: 8}, oneJob(func(context.Context, int) error { return nil })); err != nil {
 			b.Fatal(err)
 		}
 	}
