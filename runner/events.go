@@ -77,12 +77,12 @@ type OutputValue struct {
 
 // Summary is the outcome of a whole run.
 type Summary struct {
-	Results     []*RequestResult
-	Outputs     []OutputValue
-	Passed      int
-	Failed      int
-	Skipped     int
-	NotRun      int
+	Results []*RequestResult
+	Outputs []OutputValue
+	Passed  int
+	Failed  int
+	Skipped int
+	NotRun  int
 	// Warnings counts failed checks of severity "warning" over all
 	// requests; they do not fail the run.
 	Warnings    int

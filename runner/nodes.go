@@ -167,4 +167,3 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 }
 
 func (p *plan) less(a, b int) bool { return p.nodes[a].pos < p.nodes[b].pos }
-

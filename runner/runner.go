@@ -14,7 +14,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
-
 	"github.com/sigrun-dev/sigrun/assertions"
 	"github.com/sigrun-dev/sigrun/dsl"
 	"github.com/sigrun-dev/sigrun/dsl/funcs"

@@ -2,11 +2,13 @@ package signer
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // This file holds the canonicalisation primitives shared by signing,
@@ -109,6 +111,24 @@ func appendDecodeEncode(dst []byte, s string, keepSlash, plusIsSpace bool) ([]by
 	return dst, nil
 }
 
+// simplePath[c] is true for bytes that every encoding step leaves alone in a
+// path: the unreserved set and '/'.
+var simplePath = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = unreserved[c] || c == '/'
+	}
+	return
+}()
+
+func isSimplePath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !simplePath[p[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // wirePath returns the path exactly as net/http puts it on the request line:
 // URL.Opaque (minus a leading "//host"), else URL.EscapedPath() (RawPath when
 // it is a valid encoding of Path). An empty result means "/".
@@ -125,6 +145,9 @@ func wirePath(u *url.URL) (path string, opaquePrefix string) {
 			return "", op
 		}
 		return op, ""
+	}
+	if u.RawPath == "" && isSimplePath(u.Path) {
+		return u.Path, "" // EscapedPath would return Path unchanged
 	}
 	return u.EscapedPath(), ""
 }
@@ -233,6 +256,33 @@ type qpair struct {
 // whose raw name (decoded) it accepts — used by presigned verification to
 // leave out X-Amz-Signature.
 func addQuery(scratch []byte, pairs []qpair, raw string, skip func(name []byte) bool) ([]byte, []qpair, error) {
+	if skip == nil && isCanonicalQueryText(raw) {
+		// Already strictly encoded: split a copy, no per-byte re-encoding.
+		base := len(scratch)
+		scratch = append(scratch, raw...)
+		off := 0
+		for off < len(raw) {
+			end := strings.IndexByte(raw[off:], '&')
+			if end < 0 {
+				end = len(raw)
+			} else {
+				end += off
+			}
+			if end > off {
+				k1 := end
+				if eq := strings.IndexByte(raw[off:end], '='); eq >= 0 {
+					k1 = off + eq
+				}
+				v0 := k1 + 1
+				if k1 == end {
+					v0 = end
+				}
+				pairs = append(pairs, qpair{int32(base + off), int32(base + k1), int32(base + v0), int32(base + end)})
+			}
+			off = end + 1
+		}
+		return scratch, pairs, nil
+	}
 	for raw != "" {
 		var part string
 		if i := strings.IndexByte(raw, '&'); i >= 0 {
@@ -265,6 +315,44 @@ func addQuery(scratch []byte, pairs []qpair, raw string, skip func(name []byte) 
 		pairs = append(pairs, qpair{int32(k0), int32(k1), int32(k1), int32(len(scratch))})
 	}
 	return scratch, pairs, nil
+}
+
+// isCanonicalQueryText reports whether decoding and strictly re-encoding
+// each component of raw leaves it unchanged: only unreserved bytes, '&',
+// at most one '=' per part, and %XX escapes (uppercase hex) of bytes that
+// must stay escaped.
+func isCanonicalQueryText(raw string) bool {
+	eq := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case unreserved[c]:
+		case c == '&':
+			eq = false
+		case c == '=':
+			if eq {
+				return false
+			}
+			eq = true
+		case c == '%':
+			if i+2 >= len(raw) {
+				return false
+			}
+			h, l := raw[i+1], raw[i+2]
+			if !(h >= '0' && h <= '9' || h >= 'A' && h <= 'F') || !(l >= '0' && l <= '9' || l >= 'A' && l <= 'F') {
+				return false
+			}
+			hv, _ := unhex(h)
+			lv, _ := unhex(l)
+			if unreserved[hv<<4|lv] {
+				return false // %41 must become A
+			}
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // addPair appends an already-encoded name and a value that still needs strict encoding.
@@ -333,9 +421,8 @@ func appendHeaderValue(dst []byte, v string) []byte {
 		j--
 	}
 	v = v[i:j]
-	// Fast path (vectorised scans): nothing to collapse.
-	if strings.IndexByte(v, '\t') < 0 && strings.IndexByte(v, '\n') < 0 &&
-		strings.IndexByte(v, '\r') < 0 && !strings.Contains(v, "  ") {
+	// Fast path: nothing to collapse.
+	if isCleanValue(v) {
 		return append(dst, v...)
 	}
 	space := false
@@ -352,6 +439,29 @@ func appendHeaderValue(dst []byte, v string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+// isCleanValue reports whether v (already trimmed) has no tab, CR, LF and
+// no run of two spaces, i.e. is its own canonical form.
+func isCleanValue(v string) bool {
+	// Skip 8 bytes at a time while none of them is <= ' ' (SWAR: a byte
+	// below 0x21 makes (x - 0x21..) borrow into its high bit).
+	i := 0
+	b := unsafe.Slice(unsafe.StringData(v), len(v))
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-0x2121212121212121)&^x&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(v); i++ {
+		if c := v[i]; c <= ' ' {
+			if c != ' ' || i+1 < len(v) && v[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // appendLower appends s in ASCII lower case.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // CredentialSource says where AWS credentials come from. The zero value
@@ -196,7 +197,12 @@ func (s CredentialSource) validate(depth int) error {
 			if s.IsStatic() || s.WebIdentity != nil || s.Profile != "" {
 				return fmt.Errorf("%s: assume_role has its own source, so the block's own keys, profile or web_identity would be ignored: set one or the other", s.Name)
 			}
-			return s.baseSource().validate(depth + 1)
+			if err := s.baseSource().validate(depth + 1); err != nil {
+				if depth == 0 {
+					return fmt.Errorf("%s: in assume_role source: %w", s.Name, err)
+				}
+				return err
+			}
 		}
 	}
 	return nil
@@ -315,7 +321,9 @@ func buildBase(ctx context.Context, src CredentialSource) (aws.CredentialsProvid
 }
 
 func loadOptions(src CredentialSource) []func(*config.LoadOptions) error {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{
+		config.WithAPIOptions([]func(*middleware.Stack) error{serverErrors}),
+	}
 	if src.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(src.Profile))
 	}
@@ -493,6 +501,10 @@ type RetrieveError struct {
 	Tried []Attempt
 	// Hint says how to fix it ("" when there is nothing to say).
 	Hint string
+
+	// secrets are further values to keep out of the message (those of the
+	// shared-config profile).
+	secrets []string
 }
 
 // Attempt is one source of credentials consulted and what came of it.
@@ -505,9 +517,16 @@ type Attempt struct {
 }
 
 func (e *RetrieveError) Error() string {
-	secrets := secretsOf(e.Source)
+	secrets := append(secretsOf(e.Source), e.secrets...)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: no credentials from %s: %s", e.Source.Name, e.Source.Describe(), oneLine(e.Err.Error()))
+	fmt.Fprintf(&b, "%s: no credentials from %s", e.Source.Name, e.Source.Describe())
+	used := false
+	for _, a := range e.Tried {
+		used = used || a.Used
+	}
+	if !used {
+		b.WriteString(": " + oneLine(e.Err.Error()))
+	}
 	if len(e.Tried) > 0 {
 		b.WriteString("\n  tried:")
 		for _, a := range e.Tried {
@@ -534,7 +553,7 @@ func Retrieve(ctx context.Context, src CredentialSource, p aws.CredentialsProvid
 	if err != nil {
 		err = unwrapCache(err)
 		tried, hint := diagnose(ctx, src, err)
-		return aws.Credentials{}, &RetrieveError{Source: src, Err: err, Tried: tried, Hint: hint}
+		return aws.Credentials{}, &RetrieveError{Source: src, Err: err, Tried: tried, Hint: hint, secrets: profileSecrets(ctx, src)}
 	}
 	return creds, nil
 }

@@ -11,14 +11,17 @@ import (
 )
 
 // secretFingerprint identifies a secret access key in the cache without the
-// cache keeping the secret: two keyed 64-bit hashes with per-process random
-// seeds. A rotated secret behind the same access key id gets a new entry.
-type secretFingerprint [2]uint64
+// cache keeping the secret. A rotated secret behind the same access key id
+// gets a new entry.
+type secretFingerprint uint64
 
-var fpSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+var fpSeed = maphash.MakeSeed()
 
+// fingerprint is a keyed 64-bit hash with a per-process random seed: it
+// tells secrets apart (a collision between two secrets of one access key
+// has probability 2^-64) and reveals nothing useful about them.
 func fingerprint(secret string) secretFingerprint {
-	return secretFingerprint{maphash.String(fpSeeds[0], secret), maphash.String(fpSeeds[1], secret)}
+	return secretFingerprint(maphash.String(fpSeed, secret))
 }
 
 type cacheKey struct {

@@ -147,10 +147,11 @@ var (
 // and caches derived keys (per access key, secret, UTC date, region and
 // service for SigV4; per access key and secret for SigV4A).
 type Signer struct {
-	now   func() time.Time
-	skew  atomic.Int64 // nanoseconds added to the clock
-	cache keyCache
-	v4a   v4aCache
+	now      func() time.Time
+	skew     atomic.Int64 // nanoseconds added to the clock
+	lastDate atomic.Pointer[dateMemo]
+	cache    keyCache
+	v4a      v4aCache
 }
 
 // Option configures a Signer.
@@ -168,6 +169,29 @@ func New(opts ...Option) *Signer {
 		o(s)
 	}
 	return s
+}
+
+// dateMemo remembers the last second formatted (most signatures of a busy
+// signer fall in the same second).
+type dateMemo struct {
+	sec int64
+	s   [16]byte
+}
+
+// formatNow appends the signer's current time (clock + skew, UTC, whole
+// seconds) as an amz-date.
+func (s *Signer) formatNow(dst []byte) []byte {
+	sec := s.now().Unix() + s.skew.Load()/int64(time.Second)
+	if skew := s.skew.Load() % int64(time.Second); skew != 0 {
+		sec = s.Now().Unix()
+	}
+	if m := s.lastDate.Load(); m != nil && m.sec == sec {
+		return append(dst, m.s[:]...)
+	}
+	m := &dateMemo{sec: sec}
+	appendAmzDate(m.s[:0], time.Unix(sec, 0).UTC())
+	s.lastDate.Store(m)
+	return append(dst, m.s[:]...)
 }
 
 // SetSkew sets the offset added to the clock (server time minus local
@@ -271,7 +295,8 @@ func classify(k string) uint8 {
 // Header map entry (key as in the map, vals) or a synthetic one (lower-case
 // key and a value already in canonical form).
 type hentry struct {
-	key  string
+	key  string // as in the map (or lower case for synthetic entries)
+	lk   string // lower-case key (points into state.names, or key itself)
 	vals []string
 	val  string
 }
@@ -287,31 +312,29 @@ func sortHeaders(hs []hentry, idx []uint8) {
 }
 
 func lessHeader(a, b *hentry) bool {
-	if c := cmpLower(a.key, b.key); c != 0 {
-		return c < 0
+	if a.lk[0] != b.lk[0] {
+		return a.lk[0] < b.lk[0]
+	}
+	if a.lk != b.lk {
+		return a.lk < b.lk
 	}
 	return a.key < b.key
-}
-
-func sameName(a, b string) bool {
-	return len(a) == len(b) && strings.EqualFold(a, b)
 }
 
 // appendHeaders writes the canonical header block into hb and the signed
 // header list into sh in one pass over the sorted entries.
 func appendHeaders(hb, sh []byte, hs []hentry, idx []uint8) ([]byte, []byte) {
 	for i := 0; i < len(idx); {
-		name := hs[idx[i]].key
+		name := hs[idx[i]].lk
 		if i > 0 {
 			sh = append(sh, ';')
 		}
-		n0 := len(hb)
-		hb = appendLower(hb, name)
-		sh = append(sh, hb[n0:]...)
+		sh = append(sh, name...)
+		hb = append(hb, name...)
 		hb = append(hb, ':')
 		first := true
 		j := i
-		for ; j < len(idx) && (j == i || sameName(hs[idx[j]].key, name)); j++ {
+		for ; j < len(idx) && (j == i || hs[idx[j]].lk == name); j++ {
 			e := &hs[idx[j]]
 			if e.vals == nil {
 				if !first {
@@ -345,7 +368,8 @@ type state struct {
 	out     []byte
 	mac     []byte
 	pairs   []qpair
-	hs      []hentry
+	names   []byte  // lower-case header names
+	nameEnd []int32 // start/end of each map entry's name in names
 	idx     []uint8
 	hb      []byte
 	segs    []int
@@ -364,7 +388,6 @@ type state struct {
 	addDate, addToken, addSHA        bool
 	addRegion, appendToken           bool
 	payloadHash                      string
-	t                                time.Time
 	alg                              Algorithm
 	rewritePath                      bool
 	wire                             string
@@ -385,8 +408,9 @@ var statePool = sync.Pool{New: func() any {
 		out:     make([]byte, 0, 512),
 		mac:     make([]byte, 0, 64),
 		pairs:   make([]qpair, 0, 16),
-		hs:      make([]hentry, 0, 16),
 		idx:     make([]uint8, 0, 16),
+		names:   make([]byte, 0, 256),
+		nameEnd: make([]int32, 0, 32),
 		hb:      make([]byte, 0, 512),
 		segs:    make([]int, 0, 16),
 		hm:      newHMACState(),
@@ -396,14 +420,15 @@ var statePool = sync.Pool{New: func() any {
 func getState() *state { return statePool.Get().(*state) }
 
 func putState(st *state) {
-	clear(st.hs) // drop references to the request's header slices
-	st.hs = st.hs[:0]
-	clear(st.del)
-	st.del = st.del[:0]
-	st.entry = nil
-	st.host, st.wire, st.opaquePrefix, st.payloadHash = "", "", "", ""
-	st.scope, st.credential, st.presignToken, st.presignRegionSet = "", "", "", ""
-	st.presignSigned, st.presignCredential = "", ""
+	// Other fields are overwritten by the next build; the session token is
+	// dropped so that a pooled state never keeps a credential alive.
+	if len(st.del) > 0 {
+		clear(st.del)
+		st.del = st.del[:0]
+	}
+	if st.presignToken != "" {
+		st.presignToken = ""
+	}
 	if cap(st.buf) > 64<<10 || cap(st.scratch) > 64<<10 {
 		return // don't keep huge buffers alive
 	}
@@ -412,28 +437,28 @@ func putState(st *state) {
 
 // signInput describes one signing operation.
 type signInput struct {
-	creds       *aws.Credentials
-	key         *SigningKey // when set, used instead of creds' secret
-	payloadHash string
-	p           *Params
-	presign     bool
-	expires     int64
+	akid, secret, token string
+	key                 *SigningKey // when set, used instead of the secret
+	payloadHash         string
+	p                   Params
+	presign             bool
+	expires             int64
 }
 
 // build computes the canonical request, string to sign and signature of req
 // into st. It never modifies req.
 func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
-	p := in.p
+	p := &in.p
 	if p.Service == "" || p.Region == "" {
 		return ErrMissingScope
 	}
 	if req.URL == nil {
 		return ErrNoHost
 	}
-	akid, token := in.creds.AccessKeyID, in.creds.SessionToken
+	akid, token := in.akid, in.token
 	if in.key != nil {
 		akid, token = in.key.akid, in.key.token
-	} else if akid == "" || in.creds.SecretAccessKey == "" {
+	} else if akid == "" || in.secret == "" {
 		return ErrMissingCredentials
 	}
 	r := p.resolve()
@@ -443,8 +468,12 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		tokenMode = TokenOmit
 	}
 
-	// 1. Collect the headers that will be signed.
-	st.hs = st.hs[:0]
+	// 1. Collect the headers that will be signed. The entries live on the
+	// stack: they point into the request, and pointer writes into the
+	// pooled (heap) state would cost GC write barriers.
+	var hsBuf [12]hentry
+	hs := hsBuf[:0]
+	st.names, st.nameEnd = st.names[:0], st.nameEnd[:0]
 	var amzDateVals, dateVals, shaVals []string
 	explicitCL := false
 	for k, v := range req.Header {
@@ -502,7 +531,10 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, k) {
 			continue
 		}
-		st.hs = append(st.hs, hentry{key: k, vals: v})
+		n0 := len(st.names)
+		st.names = appendLower(st.names, k)
+		hs = append(hs, hentry{key: k, vals: v, lk: ""})
+		st.nameEnd = append(st.nameEnd, int32(n0), int32(len(st.names)))
 	}
 
 	// 2. Signing time: the request's own X-Amz-Date or Date, else the clock.
@@ -517,6 +549,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if t, err = ParseRequestTime(strings.TrimSpace(amzDateVals[0])); err != nil {
 			return fmt.Errorf("X-Amz-Date: %w", err)
 		}
+		st.amzDate = appendAmzDate(st.date[:0], t)
 	case dateVals != nil:
 		if len(dateVals) != 1 {
 			return ErrDuplicateDate
@@ -525,12 +558,11 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if t, err = ParseRequestTime(strings.TrimSpace(dateVals[0])); err != nil {
 			return fmt.Errorf("Date: %w", err)
 		}
+		st.amzDate = appendAmzDate(st.date[:0], t)
 	default:
-		t = s.Now().Truncate(time.Second)
+		st.amzDate = s.formatNow(st.date[:0])
 		st.addDate = !in.presign
 	}
-	st.t = t
-	st.amzDate = appendAmzDate(st.date[:0], t)
 	d := st.amzDate
 	day := int32(d[0]-'0')*10000000 + int32(d[1]-'0')*1000000 + int32(d[2]-'0')*100000 + int32(d[3]-'0')*10000 +
 		int32(d[4]-'0')*1000 + int32(d[5]-'0')*100 + int32(d[6]-'0')*10 + int32(d[7]-'0')
@@ -548,7 +580,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 				return err
 			}
 		} else {
-			e = s.cache.get(akid, in.creds.SecretAccessKey, day, st.amzDate[:8], p.Region, p.Service)
+			e = s.cache.get(akid, in.secret, day, st.amzDate[:8], p.Region, p.Service)
 		}
 		st.entry, st.scope, st.credential = e, e.scope, e.credential
 	}
@@ -574,7 +606,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			ph = EmptyPayloadHash
 		}
 	}
-	if !validPayloadHash(ph) {
+	if ph != EmptyPayloadHash && ph != UnsignedPayload && !validPayloadHash(ph) {
 		return fmt.Errorf("%w: %q is neither a lowercase hex SHA-256 nor a payload marker", ErrPayloadHash, ph)
 	}
 	st.payloadHash = ph
@@ -589,9 +621,9 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	}
 	st.host = stripDefaultPort(host, req.URL.Scheme)
 	st.hostChanged = st.host != host
-	st.hs = append(st.hs, hentry{key: "host", val: canonicalValue(st.host)})
+	hs = append(hs, hentry{key: "host", val: canonicalValue(st.host)})
 	if st.addDate {
-		st.hs = append(st.hs, hentry{key: "x-amz-date", val: unsafe.String(&st.date[0], len(st.amzDate))})
+		hs = append(hs, hentry{key: "x-amz-date", val: unsafe.String(&st.date[0], len(st.amzDate))})
 	}
 	st.addToken, st.appendToken, st.tokenInQuery = false, false, false
 	switch tokenMode {
@@ -600,7 +632,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			st.tokenInQuery = true
 		} else {
 			st.addToken = true
-			st.hs = append(st.hs, hentry{key: "x-amz-security-token", val: canonicalValue(token)})
+			hs = append(hs, hentry{key: "x-amz-security-token", val: canonicalValue(token)})
 		}
 	case TokenAppendUnsigned:
 		st.appendToken = true
@@ -612,28 +644,40 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			st.regionSetInQuery = true
 		} else {
 			st.addRegion = true
-			st.hs = append(st.hs, hentry{key: "x-amz-region-set", val: canonicalValue(p.Region)})
+			hs = append(hs, hentry{key: "x-amz-region-set", val: canonicalValue(p.Region)})
 		}
 	}
 	if !in.presign && r.addSHA && shaVals == nil {
 		st.addSHA = true
-		st.hs = append(st.hs, hentry{key: "x-amz-content-sha256", val: ph})
+		hs = append(hs, hentry{key: "x-amz-content-sha256", val: ph})
 	}
 	if n, ok := signedContentLength(req, explicitCL); ok && !(len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, "content-length")) {
 		cl := strconv.AppendInt(st.clen[:0], n, 10)
-		st.hs = append(st.hs, hentry{key: "content-length", val: unsafe.String(&st.clen[0], len(cl))})
+		hs = append(hs, hentry{key: "content-length", val: unsafe.String(&st.clen[0], len(cl))})
 	}
-	if len(st.hs) > 255 {
+	if len(hs) > 255 {
 		return errors.New("signer: too many headers")
 	}
+	// Lower-case names of map entries point into st.names (stable now that
+	// it no longer grows); synthetic entries are lower case already.
+	m := 0
+	for i := range hs {
+		if hs[i].vals != nil {
+			a, b := st.nameEnd[2*m], st.nameEnd[2*m+1]
+			hs[i].lk = unsafe.String(unsafe.SliceData(st.names[a:b]), int(b-a))
+			m++
+		} else {
+			hs[i].lk = hs[i].key
+		}
+	}
 	st.idx = st.idx[:0]
-	for i := range st.hs {
+	for i := range hs {
 		st.idx = append(st.idx, uint8(i))
 	}
-	sortHeaders(st.hs, st.idx)
+	sortHeaders(hs, st.idx)
 
 	// 6. Canonical headers and the signed header list, in one pass.
-	st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], st.hs, st.idx)
+	st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], hs, st.idx)
 
 	// 7. Canonical request.
 	b := st.buf[:0]
@@ -695,7 +739,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if in.key != nil {
 			return errors.New("signer: SigningKey objects are SigV4 only")
 		}
-		sig, err = s.v4a.sign(akid, in.creds.SecretAccessKey, st.sts)
+		sig, err = s.v4a.sign(akid, in.secret, st.sts)
 		if err != nil {
 			return err
 		}
@@ -741,9 +785,7 @@ func signedContentLength(req *http.Request, explicit bool) (int64, bool) {
 // canonicalValue returns v in canonical header form, without allocating in
 // the common case where it already is.
 func canonicalValue(v string) string {
-	if len(v) == 0 || !isHeaderSpace(v[0]) && !isHeaderSpace(v[len(v)-1]) &&
-		strings.IndexByte(v, '\t') < 0 && strings.IndexByte(v, '\n') < 0 &&
-		strings.IndexByte(v, '\r') < 0 && !strings.Contains(v, "  ") {
+	if len(v) == 0 || !isHeaderSpace(v[0]) && !isHeaderSpace(v[len(v)-1]) && isCleanValue(v) {
 		return v
 	}
 	return string(appendHeaderValue(nil, v))
@@ -813,21 +855,21 @@ func (st *state) addPresignPairs(p *Params, expires int64) error {
 func (s *Signer) SignHTTP(req *http.Request, creds aws.Credentials, payloadHash string, p Params) error {
 	st := getState()
 	defer putState(st)
-	if err := s.build(st, req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}); err != nil {
+	if err := s.build(st, req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payloadHash, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, &p)
+	st.apply(req, p.Algorithm, p.Region)
 	return nil
 }
 
 // apply writes the results of a header-mode build onto req.
-func (st *state) apply(req *http.Request, p *Params) {
+func (st *state) apply(req *http.Request, alg Algorithm, region string) {
 	o := st.out[:0]
 	if st.addDate {
 		o = append(o, st.amzDate...)
 	}
 	a0 := len(o)
-	o = append(o, p.Algorithm.String()...)
+	o = append(o, alg.String()...)
 	o = append(o, " Credential="...)
 	o = append(o, st.credential...)
 	o = append(o, ", SignedHeaders="...)
@@ -835,7 +877,6 @@ func (st *state) apply(req *http.Request, p *Params) {
 	o = append(o, ", Signature="...)
 	o = append(o, st.sig...)
 	st.out = o
-	str := string(o)
 
 	n := 1
 	for _, b := range [...]bool{st.addDate, st.addToken || st.appendToken, st.addSHA, st.addRegion} {
@@ -843,7 +884,25 @@ func (st *state) apply(req *http.Request, p *Params) {
 			n++
 		}
 	}
-	vals := make([]string, n)
+	// One allocation holds both the header value slices and the bytes of
+	// the date and Authorization strings.
+	var vals []string
+	var str string
+	switch {
+	case len(o) <= len(applyBlockS{}.buf):
+		blk := new(applyBlockS)
+		copy(blk.buf[:], o)
+		str = unsafe.String(&blk.buf[0], len(o))
+		vals = blk.vals[:n:n]
+	case len(o) <= len(applyBlockL{}.buf):
+		blk := new(applyBlockL)
+		copy(blk.buf[:], o)
+		str = unsafe.String(&blk.buf[0], len(o))
+		vals = blk.vals[:n:n]
+	default:
+		str = string(o)
+		vals = make([]string, n)
+	}
 	if req.Header == nil {
 		req.Header = make(http.Header, n)
 	}
@@ -867,7 +926,7 @@ func (st *state) apply(req *http.Request, p *Params) {
 		set("X-Amz-Content-Sha256", st.payloadHash)
 	}
 	if st.addRegion {
-		set("X-Amz-Region-Set", p.Region)
+		set("X-Amz-Region-Set", region)
 	}
 	set("Authorization", str[a0:])
 	if st.hostChanged {
@@ -882,13 +941,25 @@ func (st *state) apply(req *http.Request, p *Params) {
 	}
 }
 
+// applyBlockS and applyBlockL are the single allocation apply makes for a
+// typical request (sized to fill the 352- and 512-byte size classes).
+type applyBlockS struct {
+	vals [5]string
+	buf  [272]byte
+}
+
+type applyBlockL struct {
+	vals [5]string
+	buf  [432]byte
+}
+
 // Presign returns a presigned URL (query authentication) for req, valid for
 // expires (1s to 604800s; whole seconds). It signs host plus the headers the
 // request carries (the URL's user must send exactly those), never adds
 // headers of its own, and does not modify req. payloadHash "" means
 // UnsignedPayload for the S3 family and EmptyPayloadHash otherwise.
 func (s *Signer) Presign(req *http.Request, creds aws.Credentials, payloadHash string, p Params, expires time.Duration) (*url.URL, error) {
-	u, _, err := s.presign(req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}, expires)
+	u, _, err := s.presign(req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payloadHash, p: p}, expires)
 	return u, err
 }
 
@@ -1006,7 +1077,7 @@ func (st *state) explanation() *Explanation {
 func (s *Signer) Explain(req *http.Request, creds aws.Credentials, payloadHash string, p Params) (*Explanation, error) {
 	st := getState()
 	defer putState(st)
-	if err := s.build(st, req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}); err != nil {
+	if err := s.build(st, req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payloadHash, p: p}); err != nil {
 		return nil, err
 	}
 	return st.explanation(), nil
@@ -1014,5 +1085,5 @@ func (s *Signer) Explain(req *http.Request, creds aws.Credentials, payloadHash s
 
 // ExplainPresign returns what Presign would sign for req, with the URL.
 func (s *Signer) ExplainPresign(req *http.Request, creds aws.Credentials, payloadHash string, p Params, expires time.Duration) (*url.URL, *Explanation, error) {
-	return s.presign(req, &signInput{creds: &creds, payloadHash: payloadHash, p: &p}, expires)
+	return s.presign(req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payloadHash, p: p}, expires)
 }

@@ -98,15 +98,15 @@ func (k *SigningKey) entryFor(day int32, date []byte, region, service string) (*
 func (s *Signer) SignHTTPWithKey(req *http.Request, key *SigningKey, payloadHash string, p Params) error {
 	st := getState()
 	defer putState(st)
-	if err := s.build(st, req, &signInput{creds: &aws.Credentials{}, key: key, payloadHash: payloadHash, p: &p}); err != nil {
+	if err := s.build(st, req, &signInput{key: key, payloadHash: payloadHash, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, &p)
+	st.apply(req, p.Algorithm, p.Region)
 	return nil
 }
 
 // PresignWithKey is Presign using a SigningKey instead of credentials.
 func (s *Signer) PresignWithKey(req *http.Request, key *SigningKey, payloadHash string, p Params, expires time.Duration) (*url.URL, error) {
-	u, _, err := s.presign(req, &signInput{creds: &aws.Credentials{}, key: key, payloadHash: payloadHash, p: &p}, expires)
+	u, _, err := s.presign(req, &signInput{key: key, payloadHash: payloadHash, p: p}, expires)
 	return u, err
 }

@@ -209,10 +209,10 @@ func (s *Signer) SignStreaming(req *http.Request, creds aws.Credentials, p Param
 
 	st := getState()
 	defer putState(st)
-	if err := s.build(st, req, &signInput{creds: &creds, payloadHash: payload, p: &p}); err != nil {
+	if err := s.build(st, req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payload, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, &p)
+	st.apply(req, p.Algorithm, p.Region)
 	if !st.addSHA {
 		req.Header.Set("X-Amz-Content-Sha256", payload)
 	}

@@ -105,12 +105,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	// Make the body re-readable and hash it.
 	getBody := req.GetBody
+	length := req.ContentLength
 	if req.Body != nil && req.Body != http.NoBody && getBody == nil {
 		b, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
+		length = int64(len(b))
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	payload := EmptyPayloadHash
@@ -128,23 +130,26 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 
-	send := func() (*http.Response, error) {
+	send := func(retry bool) (*http.Response, error) {
 		out := req.Clone(req.Context())
 		if getBody != nil && req.Body != nil && req.Body != http.NoBody {
 			rc, err := getBody()
 			if err != nil {
 				return nil, err
 			}
-			out.Body, out.GetBody = rc, getBody
+			out.Body, out.GetBody, out.ContentLength = rc, getBody, length
 		}
 		stripAuth(out.Header)
-		out.Header.Del("X-Amz-Date")
+		if retry {
+			out.Header.Del("X-Amz-Date") // re-sign with the corrected clock
+			out.Header.Del("Date")
+		}
 		if err := s.SignHTTP(out, creds, payload, p); err != nil {
 			return nil, err
 		}
 		return t.base().RoundTrip(out)
 	}
-	resp, err := send()
+	resp, err := send(false)
 	if err != nil || t.DisableSkewRetry || resp.StatusCode < 400 {
 		return resp, err
 	}
@@ -163,7 +168,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	s.SetSkew(offset)
 	resp.Body.Close()
-	return send()
+	return send(true)
 }
 
 func stripAuth(h http.Header) {
