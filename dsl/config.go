@@ -161,6 +161,7 @@ type Request struct {
 	JSON      hcl.Expression
 	Form      hcl.Expression
 	BodyFile  hcl.Expression
+	Multipart *Multipart
 	Timeout   hcl.Expression
 	Tags      hcl.Expression
 	DependsOn []hcl.Traversal
@@ -183,6 +184,24 @@ func (r *Request) Addr() addrs.Request { return addrs.Request{Name: r.Name} }
 
 // Expanded reports whether the block has for_each or count.
 func (r *Request) Expanded() bool { return r.ForEach != nil || r.Count != nil }
+
+// Multipart is a request's multipart block: a multipart/form-data body.
+type Multipart struct {
+	Parts     []*MultipartPart
+	DeclRange hcl.Range
+}
+
+// MultipartPart is a field or file block of a multipart block.
+type MultipartPart struct {
+	// File is set for a file block, whose content is read from Path.
+	File        bool
+	Name        string
+	Value       hcl.Expression // field
+	Path        hcl.Expression // file
+	Filename    hcl.Expression // file; default: the base name of Path
+	ContentType hcl.Expression
+	DeclRange   hcl.Range
+}
 
 // Expect is a request's expect block. Absent arguments are nil.
 type Expect struct {

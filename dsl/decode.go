@@ -344,10 +344,54 @@ var requestBlockSchema = &hcl.BodySchema{
 		{Type: "expect"},
 		{Type: "assert"},
 		{Type: "retry"},
+		{Type: "multipart"},
 	},
 }
 
 var bodyArguments = []string{"body", "json", "form", "body_file"}
+
+var multipartBlockSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "field", LabelNames: []string{"name"}},
+		{Type: "file", LabelNames: []string{"name"}},
+	},
+}
+
+var multipartFieldSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "value", Required: true}, {Name: "content_type"}},
+}
+
+var multipartFileSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "path", Required: true}, {Name: "filename"}, {Name: "content_type"}},
+}
+
+func decodeMultipartBlock(block *hcl.Block) (*Multipart, hcl.Diagnostics) {
+	content, diags := block.Body.Content(multipartBlockSchema)
+	m := &Multipart{DeclRange: block.DefRange}
+	for _, b := range content.Blocks {
+		part := &MultipartPart{File: b.Type == "file", Name: b.Labels[0], DeclRange: b.DefRange}
+		schema := multipartFieldSchema
+		if part.File {
+			schema = multipartFileSchema
+		}
+		pc, moreDiags := b.Body.Content(schema)
+		diags = append(diags, moreDiags...)
+		part.Value = exprOrNil(pc, "value")
+		part.Path = exprOrNil(pc, "path")
+		part.Filename = exprOrNil(pc, "filename")
+		part.ContentType = exprOrNil(pc, "content_type")
+		m.Parts = append(m.Parts, part)
+	}
+	if len(m.Parts) == 0 {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Empty multipart block",
+			Detail:   "A multipart block needs at least one field or file block.",
+			Subject:  block.DefRange.Ptr(),
+		})
+	}
+	return m, diags
+}
 
 func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 	diags := checkName("request", block)
@@ -449,6 +493,24 @@ func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 			if rule != nil {
 				r.Asserts = append(r.Asserts, rule)
 			}
+		case "multipart":
+			if r.Multipart != nil {
+				diags = append(diags, duplicateBlockDiag("multipart", b))
+				continue
+			}
+			if bodyAttr != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Conflicting body arguments",
+					Detail: fmt.Sprintf("A request takes one of body, json, form, body_file or a multipart block; this one has both %s (line %d) and a multipart block.",
+						bodyAttr.Name, bodyAttr.NameRange.Start.Line),
+					Subject: b.DefRange.Ptr(),
+				})
+				continue
+			}
+			m, moreDiags := decodeMultipartBlock(b)
+			diags = append(diags, moreDiags...)
+			r.Multipart = m
 		case "retry":
 			if r.Retry != nil {
 				diags = append(diags, duplicateBlockDiag("retry", b))

@@ -57,8 +57,14 @@ func (r *Request) ExpandExprs() []hcl.Expression {
 // InputExprs returns the request's expressions that are evaluated before it
 // is sent: everything but its checks (and its for_each or count).
 func (r *Request) InputExprs() []hcl.Expression {
-	return append([]hcl.Expression{r.Method, r.Path, r.URL, r.Query, r.Headers, r.Body, r.JSON,
+	out := append([]hcl.Expression{r.Method, r.Path, r.URL, r.Query, r.Headers, r.Body, r.JSON,
 		r.Form, r.BodyFile, r.Timeout, r.Tags}, r.Auth.Exprs()...)
+	if r.Multipart != nil {
+		for _, p := range r.Multipart.Parts {
+			out = append(out, p.Value, p.Path, p.Filename, p.ContentType)
+		}
+	}
+	return out
 }
 
 // CheckExprs returns the request's expressions that are evaluated against

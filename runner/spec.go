@@ -66,7 +66,10 @@ type requestSpec struct {
 	header  http.Header
 	body    []byte
 	file    string // body_file, streamed from disk
-	size    int64
+	// parts and boundary are a multipart body, streamed.
+	parts    []partSpec
+	boundary string
+	size     int64
 	hash    string // hex SHA-256 of the body
 	timeout time.Duration
 	auth    *authSpec
@@ -394,6 +397,8 @@ func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec) {
 			spec.body = []byte(vals.Encode())
 		}
 		setType("application/x-www-form-urlencoded")
+	case req.Multipart != nil:
+		r.evalMultipart(req.Multipart, ev, spec)
 	case req.BodyFile != nil:
 		if p, ok := ev.str(req.BodyFile, "body_file"); ok {
 			spec.file = r.resolvePath(p)
@@ -405,7 +410,7 @@ func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec) {
 			}
 		}
 	}
-	if spec.file == "" {
+	if spec.file == "" && spec.parts == nil {
 		spec.size = int64(len(spec.body))
 		if len(spec.body) == 0 {
 			spec.hash = signer.EmptyPayloadHash
@@ -415,18 +420,18 @@ func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec) {
 	}
 }
 
-// payloadHash returns the body's hash, streaming a body_file from disk
-// once, without holding it in memory.
+// payloadHash returns the body's hash, streaming a body_file or a
+// multipart body once, without holding it in memory.
 func (s *requestSpec) payloadHash() (string, error) {
 	if s.hash != "" {
 		return s.hash, nil
 	}
-	f, err := os.Open(s.file)
+	body, err := s.newBody()
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	h, _, err := signer.HashReader(f)
+	defer body.Close()
+	h, _, err := signer.HashReader(body)
 	if err != nil {
 		return "", err
 	}
@@ -438,6 +443,9 @@ func (s *requestSpec) payloadHash() (string, error) {
 func (s *requestSpec) newBody() (io.ReadCloser, error) {
 	if s.file != "" {
 		return os.Open(s.file)
+	}
+	if s.parts != nil {
+		return multipartReader(s.parts, s.boundary), nil
 	}
 	return io.NopCloser(bytes.NewReader(s.body)), nil
 }
