@@ -61,18 +61,18 @@ type credentialsValue struct {
 
 // requestSpec is an evaluated request, ready to be sent (again, on retry).
 type requestSpec struct {
-	method  string
-	url     *url.URL
-	header  http.Header
-	body    []byte
-	file    string // body_file, streamed from disk
+	method string
+	url    *url.URL
+	header http.Header
+	body   []byte
+	file   string // body_file, streamed from disk
 	// parts and boundary are a multipart body, streamed.
 	parts    []partSpec
 	boundary string
 	size     int64
-	hash    string // hex SHA-256 of the body
-	timeout time.Duration
-	auth    *authSpec
+	hash     string // hex SHA-256 of the body
+	timeout  time.Duration
+	auth     *authSpec
 	// complete is set when every value was known: the spec does not wait
 	// on a response.
 	complete bool
