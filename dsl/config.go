@@ -24,6 +24,12 @@ type Collection struct {
 	Endpoints   []*Endpoint
 	Requests    []*Request
 	Outputs     []*Output
+	Modules     []*ModuleCall
+
+	// osDir is the collection's folder on disk, when it was loaded from
+	// disk: child modules are resolved against it (they may be outside it,
+	// ../shared/login). Empty for a collection from another file system.
+	osDir string
 
 	variablesByName   map[string]*Variable
 	localsByName      map[string]*Local
@@ -31,6 +37,37 @@ type Collection struct {
 	endpointsByName   map[string]*Endpoint
 	requestsByName    map[string]*Request
 	outputsByName     map[string]*Output
+	modulesByName     map[string]*ModuleCall
+}
+
+// ModuleCall is a module block: another folder loaded as a child
+// collection, its variables set from the block's other arguments.
+type ModuleCall struct {
+	Name        string
+	Source      string
+	SourceRange hcl.Range
+	// Inputs are the block's arguments other than source, in source order.
+	Inputs    []*hcl.Attribute
+	DeclRange hcl.Range
+	Pos       int
+	// Refs are the references in Inputs, set when the collection is
+	// checked.
+	Refs []*addrs.Reference
+	// Child is the loaded child collection.
+	Child *Collection
+}
+
+// Addr returns the module call's address.
+func (m *ModuleCall) Addr() addrs.ModuleCall { return addrs.ModuleCall{Name: m.Name} }
+
+// Input returns the input attribute named name, or nil.
+func (m *ModuleCall) Input(name string) *hcl.Attribute {
+	for _, a := range m.Inputs {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
 }
 
 // Variable is a variable block.
@@ -269,3 +306,10 @@ func (c *Collection) Request(name string) *Request { return c.requestsByName[nam
 
 // Output returns the output named name, or nil.
 func (c *Collection) Output(name string) *Output { return c.outputsByName[name] }
+
+// Module returns the module call named name, or nil.
+func (c *Collection) Module(name string) *ModuleCall { return c.modulesByName[name] }
+
+// OSDir returns the collection's folder on disk, or "" when it was not
+// loaded from disk.
+func (c *Collection) OSDir() string { return c.osDir }

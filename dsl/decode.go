@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -628,4 +629,37 @@ func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 		diags = append(diags, gohcl.DecodeExpression(attr.Expr, nil, &o.Sensitive)...)
 	}
 	return o, diags
+}
+
+func decodeModuleBlock(block *hcl.Block) (*ModuleCall, hcl.Diagnostics) {
+	diags := checkName("module", block)
+	attrs, moreDiags := block.Body.JustAttributes()
+	diags = append(diags, moreDiags...)
+	m := &ModuleCall{Name: block.Labels[0], DeclRange: block.DefRange}
+	src, ok := attrs["source"]
+	if !ok {
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing required argument",
+			Detail:   "A module block needs a source: the module's folder, as a path starting with ./ or ../.",
+			Subject:  block.DefRange.Ptr(),
+		})
+	}
+	moreDiags = gohcl.DecodeExpression(src.Expr, nil, &m.Source)
+	diags = append(diags, moreDiags...)
+	m.SourceRange = src.Expr.Range()
+	if !moreDiags.HasErrors() && !strings.HasPrefix(m.Source, "./") && !strings.HasPrefix(m.Source, "../") {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid module source",
+			Detail:   fmt.Sprintf("A module's source is a local folder written as a relative path starting with ./ or ../, not %q.", m.Source),
+			Subject:  src.Expr.Range().Ptr(),
+		})
+	}
+	for _, a := range sortedAttributes(attrs) {
+		if a.Name != "source" {
+			m.Inputs = append(m.Inputs, a)
+		}
+	}
+	return m, diags
 }

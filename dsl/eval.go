@@ -48,6 +48,8 @@ func EvalContext(refs []*addrs.Reference, data Data, funcs map[string]function.F
 			put("endpoint", s.Name, data.Value(s))
 		case addrs.Request:
 			put("request", s.Name, data.Value(s))
+		case addrs.ModuleCall:
+			put("module", s.Name, data.Value(s))
 		case addrs.EachAttr:
 			put("each", s.Name, data.Value(s))
 		case addrs.CountAttr:

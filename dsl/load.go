@@ -25,10 +25,10 @@ func LoadPath(p string) (*Collection, hcl.Diagnostics) {
 		}}
 	}
 	if info.IsDir() {
-		return Load(os.DirFS(p), p, nil)
+		return loadTree(os.DirFS(p), p, p, nil, nil)
 	}
 	dir := filepath.Dir(p)
-	return Load(os.DirFS(dir), dir, []string{filepath.Base(p)})
+	return loadTree(os.DirFS(dir), dir, dir, []string{filepath.Base(p)}, nil)
 }
 
 // cleanPathError turns an *fs.PathError into "open x: no such file or
@@ -46,6 +46,16 @@ func cleanPathError(err error) string {
 // Files are read in name order, which fixes the position order used to break
 // ties in the run order.
 func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) {
+	return loadTree(fsys, dir, "", only, nil)
+}
+
+// maxModuleDepth bounds module nesting.
+const maxModuleDepth = 16
+
+// loadTree loads a collection and, recursively, its child modules. stack
+// holds the identities of the collections being loaded above this one, to
+// report a module cycle instead of recursing forever.
+func loadTree(fsys fs.FS, dir, osDir string, only []string, stack []string) (*Collection, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	names := append([]string(nil), only...)
 	if len(names) == 0 {
@@ -76,6 +86,7 @@ func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) 
 
 	parser := hclparse.NewParser()
 	c := newCollection(dir)
+	c.osDir = osDir
 	for _, name := range names {
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -97,8 +108,89 @@ func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) 
 	if diags.HasErrors() {
 		return c, diags
 	}
+	diags = append(diags, c.loadModules(fsys, append(stack, moduleIdentity(dir, osDir)))...)
+	if diags.HasErrors() {
+		return c, diags
+	}
 	diags = append(diags, c.validate()...)
 	return c, diags
+}
+
+func moduleIdentity(dir, osDir string) string {
+	if osDir != "" {
+		if abs, err := filepath.Abs(osDir); err == nil {
+			return abs
+		}
+		return filepath.Clean(osDir)
+	}
+	return path.Clean(filepath.ToSlash(dir))
+}
+
+// loadModules loads the child collection of every module call. Sources are
+// local paths relative to the collection's folder.
+func (c *Collection) loadModules(fsys fs.FS, stack []string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, m := range c.Modules {
+		childDir := path.Join(filepath.ToSlash(c.Dir), m.Source)
+		var childFS fs.FS
+		childOS := ""
+		if c.osDir != "" {
+			childOS = filepath.Join(c.osDir, filepath.FromSlash(m.Source))
+			info, err := os.Stat(childOS)
+			if err != nil || !info.IsDir() {
+				diags = append(diags, moduleSourceDiag(m, fmt.Sprintf("%s is not a folder", childDir)))
+				continue
+			}
+			childFS = os.DirFS(childOS)
+		} else {
+			sub := path.Clean(m.Source)
+			if !fs.ValidPath(sub) {
+				diags = append(diags, moduleSourceDiag(m, "a module outside this collection's folder can be loaded only from disk"))
+				continue
+			}
+			var err error
+			if childFS, err = fs.Sub(fsys, sub); err != nil {
+				diags = append(diags, moduleSourceDiag(m, err.Error()))
+				continue
+			}
+		}
+		id := moduleIdentity(childDir, childOS)
+		for i, s := range stack {
+			if s == id {
+				cycle := append(append([]string(nil), stack[i:]...), id)
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Module cycle",
+					Detail:   fmt.Sprintf("Module %q loads a collection that is already being loaded: %s.", m.Name, strings.Join(cycle, " → ")),
+					Subject:  m.SourceRange.Ptr(),
+				})
+				return diags
+			}
+		}
+		if len(stack) >= maxModuleDepth {
+			diags = append(diags, moduleSourceDiag(m, fmt.Sprintf("modules are nested more than %d deep", maxModuleDepth)))
+			continue
+		}
+		child, moreDiags := loadTree(childFS, childDir, childOS, nil, stack)
+		diags = append(diags, moreDiags...)
+		if child == nil {
+			continue
+		}
+		m.Child = child
+		for name, f := range child.Files {
+			c.Files[name] = f
+		}
+	}
+	return diags
+}
+
+func moduleSourceDiag(m *ModuleCall, why string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid module source",
+		Detail:   fmt.Sprintf("Module %q cannot be loaded from %q: %s.", m.Name, m.Source, why),
+		Subject:  m.SourceRange.Ptr(),
+	}
 }
 
 func displayDir(dir string) string {
@@ -124,6 +216,7 @@ func newCollection(dir string) *Collection {
 		endpointsByName:   map[string]*Endpoint{},
 		requestsByName:    map[string]*Request{},
 		outputsByName:     map[string]*Output{},
+		modulesByName:     map[string]*ModuleCall{},
 	}
 }
 
@@ -135,6 +228,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "endpoint", LabelNames: []string{"name"}},
 		{Type: "request", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -197,6 +291,18 @@ func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
 				c.Requests = append(c.Requests, r)
 				c.requestsByName[r.Name] = r
 			}
+		case "module":
+			m, moreDiags := decodeModuleBlock(block)
+			diags = append(diags, moreDiags...)
+			if m != nil {
+				if prev := c.modulesByName[m.Name]; prev != nil {
+					diags = append(diags, duplicateDiag("module", m.Name, m.DeclRange, prev.DeclRange))
+					break
+				}
+				m.Pos = c.nextPos()
+				c.Modules = append(c.Modules, m)
+				c.modulesByName[m.Name] = m
+			}
 		case "output":
 			o, moreDiags := decodeOutputBlock(block)
 			diags = append(diags, moreDiags...)
@@ -216,7 +322,7 @@ func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
 
 // nextPos numbers blocks in file order, across files in name order.
 func (c *Collection) nextPos() int {
-	return len(c.Locals) + len(c.Credentials) + len(c.Endpoints) + len(c.Requests) + len(c.Outputs)
+	return len(c.Locals) + len(c.Credentials) + len(c.Endpoints) + len(c.Requests) + len(c.Outputs) + len(c.Modules)
 }
 
 func rangeOfVar(v *Variable) hcl.Range {

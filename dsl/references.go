@@ -137,6 +137,15 @@ func (c *Collection) validate() hcl.Diagnostics {
 		o.Refs, moreDiags = c.checkRefs(refContext{what: "an output"}, o.Value)
 		diags = append(diags, moreDiags...)
 	}
+	for _, m := range c.Modules {
+		exprs := make([]hcl.Expression, len(m.Inputs))
+		for i, a := range m.Inputs {
+			exprs[i] = a.Expr
+		}
+		m.Refs, moreDiags = c.checkRefs(refContext{what: fmt.Sprintf("module %q", m.Name)}, exprs...)
+		diags = append(diags, moreDiags...)
+		diags = append(diags, checkModuleInputs(m)...)
+	}
 	for _, v := range c.Variables {
 		for _, rule := range v.Validations {
 			refs, moreDiags := References(rule.Condition, rule.ErrorMessage)
@@ -199,6 +208,8 @@ func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) ([]*addr
 					Subject:  ref.SourceRange.Ptr(),
 				})
 			}
+		case addrs.ModuleCall:
+			diags = append(diags, c.checkModuleRef(s, ref)...)
 		case addrs.Credentials:
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -233,6 +244,78 @@ func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) ([]*addr
 		}
 	}
 	return refs, diags
+}
+
+// checkModuleInputs checks a module block's arguments against the child's
+// variables: each must be declared, and every required one set.
+func checkModuleInputs(m *ModuleCall) hcl.Diagnostics {
+	if m.Child == nil {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	var names []string
+	for _, v := range m.Child.Variables {
+		names = append(names, v.Name)
+	}
+	for _, a := range m.Inputs {
+		if m.Child.Variable(a.Name) == nil {
+			detail := fmt.Sprintf("The module at %q declares no variable named %q.", m.Source, a.Name)
+			if s := nameSuggestion(a.Name, names); s != "" {
+				detail += fmt.Sprintf(" Did you mean %q?", s)
+			}
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unsupported argument",
+				Detail:   detail,
+				Subject:  a.NameRange.Ptr(),
+			})
+		}
+	}
+	for _, v := range m.Child.Variables {
+		if v.Required() && m.Input(v.Name) == nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing required argument",
+				Detail: fmt.Sprintf("The module's variable %q has no default, so module %q must set it: %s = ... (declared at %s:%d).",
+					v.Name, m.Name, v.Name, v.DeclRange.Filename, v.DeclRange.Start.Line),
+				Subject: m.DeclRange.Ptr(),
+			})
+		}
+	}
+	return diags
+}
+
+// checkModuleRef checks module.NAME.OUTPUT: the module is declared and its
+// child has that output.
+func (c *Collection) checkModuleRef(a addrs.ModuleCall, ref *addrs.Reference) hcl.Diagnostics {
+	m := c.Module(a.Name)
+	if m == nil {
+		var names []string
+		for _, x := range c.Modules {
+			names = append(names, x.Name)
+		}
+		detail := fmt.Sprintf("No module named %q is declared in this collection.", a.Name)
+		if s := nameSuggestion(a.Name, names); s != "" {
+			detail += fmt.Sprintf(" Did you mean module.%s?", s)
+		}
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Reference to undeclared module", Detail: detail, Subject: ref.SourceRange.Ptr()}}
+	}
+	if m.Child == nil || len(ref.Remaining) == 0 {
+		return nil
+	}
+	step, ok := ref.Remaining[0].(hcl.TraverseAttr)
+	if !ok || m.Child.Output(step.Name) != nil {
+		return nil
+	}
+	var names []string
+	for _, o := range m.Child.Outputs {
+		names = append(names, o.Name)
+	}
+	detail := fmt.Sprintf("Module %q has no output named %q.", a.Name, step.Name)
+	if s := nameSuggestion(step.Name, names); s != "" {
+		detail += fmt.Sprintf(" Did you mean %q?", s)
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unsupported attribute", Detail: detail, Subject: step.SrcRange.Ptr()}}
 }
 
 func eachCountMisuse(addr addrs.Referenceable, arg string, rng hcl.Range) *hcl.Diagnostic {

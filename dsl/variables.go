@@ -259,3 +259,54 @@ func (c *Collection) checkVariableValidations(values map[string]cty.Value, funcs
 	}
 	return diags
 }
+
+// ModuleVariables computes the variables of a module call's child from the
+// call's input expressions (evaluated with ctx, the parent's context) and
+// the child's defaults, converting each to its type, marking sensitive
+// ones and checking validation blocks (with funcs, the child's function
+// table). Unknown inputs stay unknown.
+func ModuleVariables(call *ModuleCall, ctx *hcl.EvalContext, funcs map[string]function.Function) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	child := call.Child
+	values := make(map[string]cty.Value, len(child.Variables))
+	for _, v := range child.Variables {
+		in := call.Input(v.Name)
+		if in == nil {
+			if v.Required() {
+				continue // reported when the collection was loaded
+			}
+			values[v.Name] = v.Default
+		} else {
+			val, moreDiags := in.Expr.Value(ctx)
+			diags = append(diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				values[v.Name] = cty.DynamicVal
+				continue
+			}
+			label := fmt.Sprintf("module %q argument %s", call.Name, v.Name)
+			conv, moreDiags := convertVariable(v, val, label, in.Expr.Range().Ptr())
+			diags = append(diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				values[v.Name] = cty.DynamicVal
+				continue
+			}
+			values[v.Name] = conv
+		}
+		if v.Sensitive {
+			values[v.Name] = values[v.Name].Mark(Sensitive)
+		}
+	}
+	if diags.HasErrors() {
+		return values, diags
+	}
+	known := true
+	for _, val := range values {
+		if !val.IsWhollyKnown() {
+			known = false
+		}
+	}
+	if known {
+		diags = append(diags, child.checkVariableValidations(values, funcs)...)
+	}
+	return values, diags
+}

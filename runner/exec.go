@@ -415,7 +415,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 func (r *Runner) checkContext(n *node, inst *instance, st *state, resp *response) *hcl.EvalContext {
-	return dsl.EvalContext(n.checkRefs, instanceData{st: st, inst: inst, resp: resp}, r.funcs)
+	return dsl.EvalContext(n.checkRefs, instanceData{st: st, inst: inst, resp: resp}, st.sc.funcs)
 }
 
 func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response) []assertions.Result {

@@ -50,10 +50,11 @@ type instanceSet struct {
 // order). unknown is set when the keys wait on a response.
 func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, diags hcl.Diagnostics) {
 	req := n.request
+	base := st.sc.requestName(req.Name)
 	if !req.Expanded() {
-		return []*instance{plainInstance(req.Name)}, false, nil
+		return []*instance{plainInstance(base)}, false, nil
 	}
-	ctx := dsl.EvalContext(n.expandRefs, st, r.funcs)
+	ctx := dsl.EvalContext(n.expandRefs, st, st.sc.funcs)
 	if req.Count != nil {
 		v, diags := dsl.EvalExpr(req.Count, ctx, cty.Number, "count")
 		if diags.HasErrors() {
@@ -77,7 +78,7 @@ func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, di
 		}
 		insts = make([]*instance, c)
 		for i := range insts {
-			insts[i] = &instance{key: cty.NumberIntVal(int64(i)), value: cty.NilVal, id: fmt.Sprint(i), name: fmt.Sprintf("%s[%d]", req.Name, i)}
+			insts[i] = &instance{key: cty.NumberIntVal(int64(i)), value: cty.NilVal, id: fmt.Sprint(i), name: fmt.Sprintf("%s[%d]", base, i)}
 		}
 		return insts, false, nil
 	}
@@ -115,7 +116,7 @@ func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, di
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			insts = append(insts, &instance{key: cty.StringVal(k), value: m[k], id: k, name: fmt.Sprintf("%s[%q]", req.Name, k)})
+			insts = append(insts, &instance{key: cty.StringVal(k), value: m[k], id: k, name: fmt.Sprintf("%s[%q]", base, k)})
 		}
 	case t.IsSetType():
 		if t.ElementType() != cty.String {
@@ -132,14 +133,14 @@ func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, di
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			insts = append(insts, &instance{key: cty.StringVal(k), value: cty.StringVal(k), id: k, name: fmt.Sprintf("%s[%q]", req.Name, k)})
+			insts = append(insts, &instance{key: cty.StringVal(k), value: cty.StringVal(k), id: k, name: fmt.Sprintf("%s[%q]", base, k)})
 		}
 	case t.IsListType() || t.IsTupleType():
 		// A list (csvdecode(file("users.csv")), say): one instance per
 		// element, keyed by its index as a string.
 		for i, e := range v.AsValueSlice() {
 			k := fmt.Sprint(i)
-			insts = append(insts, &instance{key: cty.StringVal(k), value: e, id: k, name: fmt.Sprintf("%s[%q]", req.Name, k)})
+			insts = append(insts, &instance{key: cty.StringVal(k), value: e, id: k, name: fmt.Sprintf("%s[%q]", base, k)})
 		}
 	default:
 		return nil, false, badExpansion(req.ForEach, ctx, "for_each",

@@ -26,7 +26,7 @@ type partSpec struct {
 	size        int64 // file
 }
 
-func (r *Runner) evalMultipart(m *dsl.Multipart, ev *evaluator, spec *requestSpec) {
+func (r *Runner) evalMultipart(m *dsl.Multipart, ev *evaluator, spec *requestSpec, sc *scope) {
 	for _, p := range m.Parts {
 		ps := partSpec{name: p.Name}
 		ps.contentType, _ = ev.str(p.ContentType, "content_type")
@@ -40,7 +40,7 @@ func (r *Runner) evalMultipart(m *dsl.Multipart, ev *evaluator, spec *requestSpe
 			spec.parts = append(spec.parts, ps)
 			continue
 		}
-		ps.path = r.resolvePath(path)
+		ps.path = sc.resolvePath(path)
 		ps.filename = filepath.Base(path)
 		if fn, ok := ev.str(p.Filename, "filename"); ok {
 			ps.filename = fn

@@ -20,11 +20,18 @@ const (
 	nodeEndpoint
 	nodeRequest
 	nodeOutput
+	// nodeModule is a module call, in its parent's scope: it evaluates the
+	// call's arguments and sets the child's variables.
+	nodeModule
 )
 
 // node is one block of the collection as a graph vertex.
 type node struct {
-	kind      nodeKind
+	kind nodeKind
+	// sc is the index of the node's scope; key is its address with the
+	// scope's prefix, unique in the graph.
+	sc        int
+	key       string
 	addr      addrs.Referenceable
 	pos       int
 	declRange hcl.Range
@@ -34,6 +41,7 @@ type node struct {
 	endpoint *dsl.Endpoint
 	request  *dsl.Request
 	output   *dsl.Output
+	call     *dsl.ModuleCall
 
 	// inputRefs are the references of the expressions evaluated before a
 	// request is sent (all expressions for other nodes); checkRefs those of
@@ -85,73 +93,112 @@ type plan struct {
 	requestOrder []int
 }
 
-func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
+func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 	p := &plan{index: map[string]int{}}
 	var diags hcl.Diagnostics
-	add := func(n *node) {
-		p.index[n.addr.String()] = len(p.nodes)
+	add := func(sc *scope, n *node) {
+		n.sc = sc.idx
+		n.key = sc.prefix + n.addr.String()
+		p.index[n.key] = len(p.nodes)
 		p.nodes = append(p.nodes, n)
 	}
 	// References were parsed and checked when the collection was loaded.
-	for _, l := range c.Locals {
-		add(&node{kind: nodeLocal, addr: l.Addr(), pos: l.Pos, declRange: l.DeclRange, local: l, inputRefs: l.Refs})
+	for _, sc := range scopes {
+		c := sc.coll
+		for _, l := range c.Locals {
+			add(sc, &node{kind: nodeLocal, addr: l.Addr(), pos: l.Pos, declRange: l.DeclRange, local: l, inputRefs: l.Refs})
+		}
+		for _, cr := range c.Credentials {
+			add(sc, &node{kind: nodeCredentials, addr: cr.Addr(), pos: cr.Pos, declRange: cr.DeclRange, creds: cr, inputRefs: cr.Refs})
+		}
+		for _, e := range c.Endpoints {
+			add(sc, &node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: e.Refs})
+		}
+		for _, r := range c.Requests {
+			p.requestOrder = append(p.requestOrder, len(p.nodes))
+			add(sc, &node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
+				inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs,
+				pure: isPure(append(r.InputExprs(), r.ExpandExprs()...))})
+		}
+		for _, o := range c.Outputs {
+			add(sc, &node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})
+		}
+		for _, m := range c.Modules {
+			if m.Child == nil {
+				continue
+			}
+			add(sc, &node{kind: nodeModule, addr: m.Addr(), pos: m.Pos, declRange: m.DeclRange, call: m, inputRefs: m.Refs})
+			// The child's variables are set by the call.
+			child := scopes[sc.children[m.Name]]
+			for _, v := range m.Child.Variables {
+				p.index[child.prefix+v.Addr().String()] = len(p.nodes) - 1
+			}
+		}
 	}
-	for _, cr := range c.Credentials {
-		add(&node{kind: nodeCredentials, addr: cr.Addr(), pos: cr.Pos, declRange: cr.DeclRange, creds: cr, inputRefs: cr.Refs})
-	}
-	for _, e := range c.Endpoints {
-		add(&node{kind: nodeEndpoint, addr: e.Addr(), pos: e.Pos, declRange: e.DeclRange, endpoint: e, inputRefs: e.Refs})
-	}
-	for _, r := range c.Requests {
-		p.requestOrder = append(p.requestOrder, len(p.nodes))
-		add(&node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
-			inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs,
-			pure: isPure(append(r.InputExprs(), r.ExpandExprs()...))})
-	}
-	for _, o := range c.Outputs {
-		add(&node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})
+	if diags.HasErrors() {
+		return nil, diags
 	}
 
 	p.g = graph.New(len(p.nodes))
-	connect := func(v int, addr addrs.Referenceable) {
-		if dep, ok := p.index[addr.String()]; ok {
-			p.g.Connect(v, dep)
-		}
-	}
-	authDeps := func(v int, a *dsl.Auth) {
-		if a != nil && a.Credentials != nil {
-			connect(v, addrs.Credentials{Name: a.Credentials.Name})
-		}
-	}
 	for v, n := range p.nodes {
-		for _, ref := range n.inputRefs {
-			connect(v, ref.Subject)
+		sc := scopes[n.sc]
+		connect := func(key string) {
+			if dep, ok := p.index[key]; ok && dep != v {
+				p.g.Connect(v, dep)
+			}
 		}
-		for _, ref := range n.checkRefs {
-			connect(v, ref.Subject)
+		connectRef := func(ref *addrs.Reference) {
+			m, ok := ref.Subject.(addrs.ModuleCall)
+			if !ok {
+				connect(sc.prefix + ref.Subject.String())
+				return
+			}
+			// module.NAME.OUTPUT waits for that output; module.NAME alone
+			// for all of them.
+			ci, ok := sc.children[m.Name]
+			if !ok {
+				return
+			}
+			child := scopes[ci]
+			if len(ref.Remaining) > 0 {
+				if step, ok := ref.Remaining[0].(hcl.TraverseAttr); ok {
+					connect(child.prefix + addrs.Output{Name: step.Name}.String())
+					return
+				}
+			}
+			for _, o := range child.coll.Outputs {
+				connect(child.prefix + o.Addr().String())
+			}
 		}
-		for _, ref := range n.expandRefs {
-			connect(v, ref.Subject)
+		for _, refs := range [][]*addrs.Reference{n.inputRefs, n.checkRefs, n.expandRefs} {
+			for _, ref := range refs {
+				connectRef(ref)
+			}
+		}
+		authDeps := func(a *dsl.Auth) {
+			if a != nil && a.Credentials != nil {
+				connect(sc.prefix + addrs.Credentials{Name: a.Credentials.Name}.String())
+			}
 		}
 		switch n.kind {
 		case nodeEndpoint:
-			authDeps(v, n.endpoint.Auth)
+			authDeps(n.endpoint.Auth)
 		case nodeRequest:
 			r := n.request
 			if r.Endpoint != nil {
-				connect(v, addrs.Endpoint{Name: r.Endpoint.Name})
+				connect(sc.prefix + addrs.Endpoint{Name: r.Endpoint.Name}.String())
 			}
 			for _, dep := range r.DependsOn {
-				connect(v, addrs.Request{Name: dep[1].(hcl.TraverseAttr).Name})
+				connect(sc.prefix + addrs.Request{Name: dep[1].(hcl.TraverseAttr).Name}.String())
 			}
-			authDeps(v, r.Auth)
+			authDeps(r.Auth)
 		}
 	}
 
 	for _, cycle := range p.g.Cycles() {
 		names := make([]string, 0, len(cycle)+1)
 		for _, v := range cycle {
-			names = append(names, p.nodes[v].addr.String())
+			names = append(names, p.nodes[v].key)
 		}
 		names = append(names, names[0])
 		first := p.nodes[cycle[0]]
@@ -166,4 +213,11 @@ func buildPlan(c *dsl.Collection) (*plan, hcl.Diagnostics) {
 	return p, diags
 }
 
-func (p *plan) less(a, b int) bool { return p.nodes[a].pos < p.nodes[b].pos }
+// less orders nodes by scope (the root first), then by position.
+func (p *plan) less(a, b int) bool {
+	na, nb := p.nodes[a], p.nodes[b]
+	if na.sc != nb.sc {
+		return na.sc < nb.sc
+	}
+	return na.pos < nb.pos
+}

@@ -12,11 +12,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-
 	"github.com/sigrun-dev/sigrun/assertions"
 	"github.com/sigrun-dev/sigrun/dsl"
-	"github.com/sigrun-dev/sigrun/dsl/funcs"
 	"github.com/sigrun-dev/sigrun/runner/graph"
 	"github.com/sigrun-dev/sigrun/signer"
 )
@@ -59,9 +56,9 @@ type Options struct {
 type Runner struct {
 	coll  *dsl.Collection
 	opts  Options
-	plan  *plan
-	vars  map[string]cty.Value
-	funcs map[string]function.Function
+	plan   *plan
+	vars   map[string]cty.Value
+	scopes []*scope
 
 	obs      *serialObserver
 	client   *http.Client
@@ -91,11 +88,6 @@ func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
 		opts.MaxBodySize = 16 << 20
 	}
 	r := &Runner{coll: c, opts: opts, obs: &serialObserver{obs: opts.Observer}}
-	r.funcs = funcs.Functions(funcs.Options{
-		BaseDir:   opts.BaseDir,
-		LookupEnv: opts.LookupEnv,
-		ReadFile:  opts.ReadFile,
-	})
 	r.signer = opts.Signer
 	if r.signer == nil {
 		r.signer = signer.New()
@@ -106,12 +98,13 @@ func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
 	}
 	r.defaults = &credentialsValue{src: signer.CredentialSource{Name: "the default AWS credential chain"}}
 
-	p, diags := buildPlan(c)
+	r.scopes = r.buildScopes(c)
+	p, diags := buildPlan(r.scopes)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	r.plan = p
-	vars, moreDiags := c.ResolveVariables(opts.Vars, r.funcs)
+	vars, moreDiags := c.ResolveVariables(opts.Vars, r.scopes[0].funcs)
 	diags = append(diags, moreDiags...)
 	if moreDiags.HasErrors() {
 		return nil, diags
@@ -146,7 +139,7 @@ func NewHTTPClient(parallel int) *http.Client {
 // the first error: every problem of the collection is reported, each once
 // (instances of one block share their diagnostics).
 func (r *Runner) validate() hcl.Diagnostics {
-	st := newState(r.vars, true)
+	states := r.newStates(true)
 	var diags hcl.Diagnostics
 	seen := map[string]bool{}
 	add := func(ds hcl.Diagnostics) {
@@ -164,8 +157,9 @@ func (r *Runner) validate() hcl.Diagnostics {
 	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{Limit: 1, Less: r.plan.less},
 		func(_ context.Context, v int) ([]graph.Job, error) {
 			n := r.plan.nodes[v]
+			st := states[n.sc]
 			if n.kind != nodeRequest {
-				add(r.evalNode(n, st))
+				add(r.evalNode(n, states))
 				return nil, nil
 			}
 			insts, unknown, moreDiags := r.expand(n, st)
@@ -199,11 +193,46 @@ func (r *Runner) validate() hcl.Diagnostics {
 	return diags
 }
 
+// newStates makes the values of a walk: a state per scope, the root's
+// variables set, each child's set by its module call.
+func (r *Runner) newStates(validating bool) []*state {
+	states := make([]*state, len(r.scopes))
+	for i, sc := range r.scopes {
+		var vars map[string]cty.Value
+		if i == 0 {
+			vars = r.vars
+		}
+		states[i] = newState(sc, vars, validating)
+	}
+	for i, sc := range r.scopes {
+		for name, ci := range sc.children {
+			states[i].children[name] = states[ci]
+		}
+	}
+	return states
+}
+
 // evalNode evaluates a node that is not a request.
-func (r *Runner) evalNode(n *node, st *state) hcl.Diagnostics {
+func (r *Runner) evalNode(n *node, states []*state) hcl.Diagnostics {
+	st := states[n.sc]
 	switch n.kind {
+	case nodeModule:
+		child := states[st.sc.children[n.call.Name]]
+		vals, diags := dsl.ModuleVariables(n.call, dsl.EvalContext(n.inputRefs, st, st.sc.funcs), child.sc.funcs)
+		if !st.validating {
+			for _, v := range n.call.Child.Variables {
+				if val, ok := vals[v.Name]; ok && v.Sensitive {
+					ev := &evaluator{}
+					plain, _ := val.UnmarkDeep()
+					ev.collectSecrets(plain)
+					r.addSecrets(ev.secrets...)
+				}
+			}
+		}
+		child.setVars(vals)
+		return diags
 	case nodeLocal:
-		ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, r.funcs)}
+		ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, st.sc.funcs)}
 		v, diags := n.local.Expr.Value(ev.ctx)
 		if diags.HasErrors() {
 			st.setLocal(n.local.Name, cty.DynamicVal)
@@ -216,8 +245,11 @@ func (r *Runner) evalNode(n *node, st *state) hcl.Diagnostics {
 	case nodeEndpoint:
 		return r.evalEndpoint(n, st)
 	case nodeOutput:
-		ctx := dsl.EvalContext(n.inputRefs, st, r.funcs)
-		_, diags := n.output.Value.Value(ctx)
+		ctx := dsl.EvalContext(n.inputRefs, st, st.sc.funcs)
+		val, diags := n.output.Value.Value(ctx)
+		if !diags.HasErrors() {
+			st.setOutput(n.output.Name, val)
+		}
 		return diags
 	}
 	return nil
@@ -229,13 +261,12 @@ func (r *Runner) evalNode(n *node, st *state) hcl.Diagnostics {
 // request.
 func (r *Runner) Run(ctx context.Context) *Summary {
 	start := r.opts.Now()
-	st := newState(r.vars, false)
+	states := r.newStates(false)
 	walkCtx, stopStarting := context.WithCancel(ctx)
 	defer stopStarting()
 
 	sum := &Summary{}
 	var mu sync.Mutex
-	outputs := map[string]cty.Value{}
 	// perNode holds each request vertex's instances and their results;
 	// a job writes only its own slot.
 	perNode := make([][]*RequestResult, len(r.plan.nodes))
@@ -249,21 +280,10 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	results, err := r.plan.g.Walk(walkCtx, graph.WalkOptions{Limit: r.opts.Parallel, Less: r.plan.less},
 		func(_ context.Context, v int) ([]graph.Job, error) {
 			n := r.plan.nodes[v]
-			switch n.kind {
-			case nodeOutput:
-				val, diags := n.output.Value.Value(dsl.EvalContext(n.inputRefs, st, r.funcs))
-				if diags.HasErrors() {
-					nodeDiags(diags)
-					return nil, errNodeFailed
-				}
-				mu.Lock()
-				outputs[n.output.Name] = val
-				mu.Unlock()
-				return nil, nil
-			case nodeRequest:
-				return r.requestJobs(ctx, n, st, v, perNode, instsOf, stopStarting)
+			if n.kind == nodeRequest {
+				return r.requestJobs(ctx, n, states[n.sc], v, perNode, instsOf, stopStarting)
 			}
-			if diags := r.evalNode(n, st); diags.HasErrors() {
+			if diags := r.evalNode(n, states); diags.HasErrors() {
 				nodeDiags(diags)
 				return nil, errNodeFailed
 			}
@@ -288,7 +308,7 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 				if perNode[v] != nil {
 					break // visited: its instances say what happened
 				}
-				rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Skipped}
+				rr := &RequestResult{Name: r.scopes[n.sc].requestName(n.request.Name), DeclRange: n.declRange, Outcome: Skipped}
 				if res.Outcome == graph.NotRun {
 					rr.Outcome, rr.SkipReason = NotRun, notRunReason
 				} else {
@@ -306,8 +326,11 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 				}
 			}
 		case nodeOutput:
+			if n.sc != 0 {
+				break // a module's outputs are values for its parent, not the run's
+			}
 			ov := OutputValue{Name: n.output.Name, Sensitive: n.output.Sensitive}
-			if val, ok := outputs[n.output.Name]; ok {
+			if val, ok := states[0].outputs[n.output.Name]; ok {
 				ov.Value = val
 			} else if res.Outcome == graph.Skipped {
 				ov.Err = "not computed: " + r.skipReason(res.Cause)
@@ -352,7 +375,7 @@ func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, per
 		diags = badExpansion(n.request.ExpandExprs()[0], nil, "for_each", "The value is not known: it depends on a value that is not available.")
 	}
 	if diags.HasErrors() {
-		rr := &RequestResult{Name: n.request.Name, DeclRange: n.declRange, Outcome: Failed, Diags: diags}
+		rr := &RequestResult{Name: st.sc.requestName(n.request.Name), DeclRange: n.declRange, Outcome: Failed, Diags: diags}
 		perNode[v] = []*RequestResult{rr}
 		r.obs.finished(rr)
 		return nil, errNodeFailed
@@ -388,9 +411,9 @@ var errNodeFailed = fmt.Errorf("node failed")
 func (r *Runner) skipReason(cause int) string {
 	n := r.plan.nodes[cause]
 	if n.kind == nodeRequest {
-		return fmt.Sprintf("skipped: %s failed", n.addr)
+		return fmt.Sprintf("skipped: %s failed", n.key)
 	}
-	return fmt.Sprintf("skipped: %s could not be evaluated", n.addr)
+	return fmt.Sprintf("skipped: %s could not be evaluated", n.key)
 }
 
 // addSecrets records values that must never be shown.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -84,7 +83,7 @@ type requestSpec struct {
 
 func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
 	c := n.creds
-	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, r.funcs)}
+	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, st.sc.funcs)}
 	src := signer.CredentialSource{
 		Name: fmt.Sprintf("credentials %q (%s:%d)", c.Name, c.DeclRange.Filename, c.DeclRange.Start.Line),
 	}
@@ -96,10 +95,10 @@ func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
 	src.SecretAccessKey, _ = ev.str(c.SecretAccessKey, "secret_access_key")
 	src.SessionToken, _ = ev.str(c.SessionToken, "session_token")
 	for i, f := range src.SharedConfigFiles {
-		src.SharedConfigFiles[i] = r.resolvePath(f)
+		src.SharedConfigFiles[i] = st.sc.resolvePath(f)
 	}
 	for i, f := range src.SharedCredentialsFiles {
-		src.SharedCredentialsFiles[i] = r.resolvePath(f)
+		src.SharedCredentialsFiles[i] = st.sc.resolvePath(f)
 	}
 	if !st.validating && !ev.diags.HasErrors() && c.AccessKeyID != nil && (src.AccessKeyID == "" || src.SecretAccessKey == "") {
 		ev.diags = append(ev.diags, &hcl.Diagnostic{
@@ -114,16 +113,9 @@ func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
 	return ev.diags
 }
 
-func (r *Runner) resolvePath(p string) string {
-	if filepath.IsAbs(p) || r.opts.BaseDir == "" {
-		return p
-	}
-	return filepath.Join(r.opts.BaseDir, p)
-}
-
 func (r *Runner) evalEndpoint(n *node, st *state) hcl.Diagnostics {
 	e := n.endpoint
-	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, r.funcs)}
+	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, st.sc.funcs)}
 	out := &endpointValue{}
 	urlVal := cty.UnknownVal(cty.String)
 	if s, ok := ev.str(e.URL, "url"); ok {
@@ -220,7 +212,7 @@ func parseTargetURL(s string, expr hcl.Expression, ctx *hcl.EvalContext) (*url.U
 // diagnostics matter.
 func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec, hcl.Diagnostics) {
 	req := n.request
-	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, instanceData{st: st, inst: inst}, r.funcs)}
+	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, instanceData{st: st, inst: inst}, st.sc.funcs)}
 	spec := &requestSpec{method: http.MethodGet, header: http.Header{}}
 
 	var ep *endpointValue
@@ -289,7 +281,7 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec,
 		}
 	}
 
-	r.evalBody(req, ev, spec)
+	r.evalBody(req, ev, spec, st)
 
 	spec.timeout = DefaultTimeout
 	if d, ok := ev.duration(req.Timeout, "timeout"); ok {
@@ -367,7 +359,7 @@ func escapeRFC3986(s string) string {
 	return b.String()
 }
 
-func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec) {
+func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec, st *state) {
 	setType := func(ct string) {
 		if spec.header.Get("Content-Type") == "" {
 			spec.header.Set("Content-Type", ct)
@@ -398,10 +390,10 @@ func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec) {
 		}
 		setType("application/x-www-form-urlencoded")
 	case req.Multipart != nil:
-		r.evalMultipart(req.Multipart, ev, spec)
+		r.evalMultipart(req.Multipart, ev, spec, st.sc)
 	case req.BodyFile != nil:
 		if p, ok := ev.str(req.BodyFile, "body_file"); ok {
-			spec.file = r.resolvePath(p)
+			spec.file = st.sc.resolvePath(p)
 			info, err := os.Stat(spec.file)
 			if err != nil || info.IsDir() {
 				ev.errorf(req.BodyFile, "Cannot read body_file", "body_file %q is not a readable file (resolved to %s).", p, spec.file)

@@ -14,7 +14,11 @@ import (
 // being sent.
 type state struct {
 	mu         sync.RWMutex
+	sc         *scope
 	validating bool
+	outputs    map[string]cty.Value
+	// children are the states of the scope's module calls, by name.
+	children map[string]*state
 	vars       map[string]cty.Value
 	locals     map[string]cty.Value
 	endpoints  map[string]*endpointValue
@@ -22,8 +26,11 @@ type state struct {
 	requests   map[string]*instanceSet
 }
 
-func newState(vars map[string]cty.Value, validating bool) *state {
+func newState(sc *scope, vars map[string]cty.Value, validating bool) *state {
 	return &state{
+		sc:         sc,
+		outputs:    map[string]cty.Value{},
+		children:   map[string]*state{},
 		validating: validating,
 		vars:       vars,
 		locals:     map[string]cty.Value{},
@@ -62,8 +69,40 @@ func (s *state) Value(addr addrs.Referenceable) cty.Value {
 		if e, ok := s.endpoints[a.Name]; ok {
 			return e.value
 		}
+	case addrs.ModuleCall:
+		if child, ok := s.children[a.Name]; ok {
+			return child.outputsValue()
+		}
 	}
 	return cty.DynamicVal
+}
+
+// outputsValue is module.NAME: an object of the scope's outputs, those not
+// computed yet unknown.
+func (s *state) outputsValue() cty.Value {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	vals := make(map[string]cty.Value, len(s.sc.coll.Outputs))
+	for _, o := range s.sc.coll.Outputs {
+		if v, ok := s.outputs[o.Name]; ok {
+			vals[o.Name] = v
+		} else {
+			vals[o.Name] = cty.DynamicVal
+		}
+	}
+	return cty.ObjectVal(vals)
+}
+
+func (s *state) setOutput(name string, v cty.Value) {
+	s.mu.Lock()
+	s.outputs[name] = v
+	s.mu.Unlock()
+}
+
+func (s *state) setVars(vars map[string]cty.Value) {
+	s.mu.Lock()
+	s.vars = vars
+	s.mu.Unlock()
 }
 
 func (s *state) setLocal(name string, v cty.Value) {

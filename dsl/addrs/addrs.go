@@ -31,6 +31,10 @@ type Request struct{ Name string }
 // they are graph nodes and so have an address.
 type Output struct{ Name string }
 
+// ModuleCall is module.NAME: a module block, whose value is an object of
+// the child collection's outputs.
+type ModuleCall struct{ Name string }
+
 // Response is the bare "response" symbol, which inside a request's own
 // expect, assert and retry blocks stands for that request's response.
 type Response struct{}
@@ -48,6 +52,7 @@ func (Endpoint) referenceable()      {}
 func (Request) referenceable()       {}
 func (Output) referenceable()        {}
 func (Response) referenceable()      {}
+func (ModuleCall) referenceable()    {}
 func (EachAttr) referenceable()      {}
 func (CountAttr) referenceable()     {}
 
@@ -58,6 +63,7 @@ func (a Endpoint) String() string      { return "endpoint." + a.Name }
 func (a Request) String() string       { return "request." + a.Name }
 func (a Output) String() string        { return "output." + a.Name }
 func (Response) String() string        { return "response" }
+func (a ModuleCall) String() string    { return "module." + a.Name }
 func (a EachAttr) String() string      { return "each." + a.Name }
 func (a CountAttr) String() string     { return "count." + a.Name }
 
@@ -79,6 +85,8 @@ func Kind(r Referenceable) string {
 		return "output"
 	case Response:
 		return "response"
+	case ModuleCall:
+		return "module"
 	case EachAttr:
 		return "each attribute"
 	case CountAttr:

@@ -22,7 +22,7 @@ func ParseRef(traversal hcl.Traversal) (*Reference, hcl.Diagnostics) {
 	rootRange := traversal[0].SourceRange()
 
 	switch root {
-	case "var", "local", "credentials", "endpoint", "request", "each", "count":
+	case "var", "local", "credentials", "endpoint", "request", "each", "count", "module":
 		name, rng, remain, diags := parseSingleAttrRef(traversal)
 		if diags.HasErrors() {
 			return nil, diags
@@ -39,6 +39,8 @@ func ParseRef(traversal hcl.Traversal) (*Reference, hcl.Diagnostics) {
 			subj = Endpoint{Name: name}
 		case "request":
 			subj = Request{Name: name}
+		case "module":
+			subj = ModuleCall{Name: name}
 		case "each":
 			if name != "key" && name != "value" {
 				return nil, hcl.Diagnostics{{
@@ -74,7 +76,7 @@ func ParseRef(traversal hcl.Traversal) (*Reference, hcl.Diagnostics) {
 			Severity: hcl.DiagError,
 			Summary:  "Unknown symbol",
 			Detail: fmt.Sprintf("There is no symbol named %q. References start with var, local, "+
-				"credentials, endpoint, request, response, each or count.", root),
+				"credentials, endpoint, request, module, response, each or count.", root),
 			Subject: rootRange.Ptr(),
 		}}
 	}
