@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 	"github.com/sigrun-dev/sigrun/assertions"
 	"github.com/sigrun-dev/sigrun/dsl"
 	"github.com/sigrun-dev/sigrun/runner/graph"
 	"github.com/sigrun-dev/sigrun/signer"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // DefaultParallel is the default number of requests in flight.
@@ -54,8 +54,8 @@ type Options struct {
 // Runner runs one collection. Create it with New, which checks the whole
 // collection; then call Run once.
 type Runner struct {
-	coll  *dsl.Collection
-	opts  Options
+	coll   *dsl.Collection
+	opts   Options
 	plan   *plan
 	vars   map[string]cty.Value
 	scopes []*scope

@@ -18,12 +18,12 @@ type state struct {
 	validating bool
 	outputs    map[string]cty.Value
 	// children are the states of the scope's module calls, by name.
-	children map[string]*state
-	vars       map[string]cty.Value
-	locals     map[string]cty.Value
-	endpoints  map[string]*endpointValue
-	creds      map[string]*credentialsValue
-	requests   map[string]*instanceSet
+	children  map[string]*state
+	vars      map[string]cty.Value
+	locals    map[string]cty.Value
+	endpoints map[string]*endpointValue
+	creds     map[string]*credentialsValue
+	requests  map[string]*instanceSet
 }
 
 func newState(sc *scope, vars map[string]cty.Value, validating bool) *state {
