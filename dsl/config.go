@@ -119,10 +119,35 @@ type Credentials struct {
 	AccessKeyID            hcl.Expression
 	SecretAccessKey        hcl.Expression
 	SessionToken           hcl.Expression
-	DeclRange              hcl.Range
-	Pos                    int
+	// STSEndpoint overrides the STS endpoint for assume-role and web
+	// identity (private endpoints, tests).
+	STSEndpoint hcl.Expression
+	AssumeRole  *AssumeRole
+	WebIdentity *WebIdentity
+	DeclRange   hcl.Range
+	Pos         int
 	// Refs are the references in the block's expressions.
 	Refs []*addrs.Reference
+}
+
+// AssumeRole is a credentials block's assume_role block.
+type AssumeRole struct {
+	RoleARN     hcl.Expression
+	ExternalID  hcl.Expression
+	SessionName hcl.Expression
+	Duration    hcl.Expression
+	// Source names the credentials block whose identity assumes the role;
+	// nil means the block's own other attributes (or the default chain).
+	Source    *StaticRef
+	DeclRange hcl.Range
+}
+
+// WebIdentity is a credentials block's web_identity block.
+type WebIdentity struct {
+	RoleARN     hcl.Expression
+	TokenFile   hcl.Expression
+	SessionName hcl.Expression
+	DeclRange   hcl.Range
 }
 
 // Addr returns the credentials' address.
@@ -136,10 +161,20 @@ type Endpoint struct {
 	Headers   hcl.Expression
 	Timeout   hcl.Expression
 	Auth      *Auth
+	TLS       *TLS
 	DeclRange hcl.Range
 	Pos       int
 	// Refs are the references in the block's expressions.
 	Refs []*addrs.Reference
+}
+
+// TLS is an endpoint's tls block.
+type TLS struct {
+	CAFile     hcl.Expression
+	ClientCert hcl.Expression
+	ClientKey  hcl.Expression
+	Insecure   hcl.Expression
+	DeclRange  hcl.Range
 }
 
 // Addr returns the endpoint's address.

@@ -163,6 +163,35 @@ var credentialsBlockSchema = &hcl.BodySchema{
 		{Name: "access_key_id"},
 		{Name: "secret_access_key"},
 		{Name: "session_token"},
+		{Name: "sts_endpoint"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "assume_role"}, {Type: "web_identity"}},
+}
+
+var assumeRoleSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "role_arn", Required: true},
+		{Name: "external_id"},
+		{Name: "session_name"},
+		{Name: "duration"},
+		{Name: "source"},
+	},
+}
+
+var webIdentitySchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "role_arn"},
+		{Name: "token_file"},
+		{Name: "session_name"},
+	},
+}
+
+var tlsBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "ca_file"},
+		{Name: "client_cert"},
+		{Name: "client_key"},
+		{Name: "insecure"},
 	},
 }
 
@@ -179,7 +208,61 @@ func decodeCredentialsBlock(block *hcl.Block) (*Credentials, hcl.Diagnostics) {
 		AccessKeyID:            exprOrNil(content, "access_key_id"),
 		SecretAccessKey:        exprOrNil(content, "secret_access_key"),
 		SessionToken:           exprOrNil(content, "session_token"),
+		STSEndpoint:            exprOrNil(content, "sts_endpoint"),
 		DeclRange:              block.DefRange,
+	}
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "assume_role":
+			if c.AssumeRole != nil {
+				diags = append(diags, duplicateBlockDiag("assume_role", b))
+				continue
+			}
+			bc, moreDiags := b.Body.Content(assumeRoleSchema)
+			diags = append(diags, moreDiags...)
+			ar := &AssumeRole{
+				RoleARN:     exprOrNil(bc, "role_arn"),
+				ExternalID:  exprOrNil(bc, "external_id"),
+				SessionName: exprOrNil(bc, "session_name"),
+				Duration:    exprOrNil(bc, "duration"),
+				DeclRange:   b.DefRange,
+			}
+			if attr, ok := bc.Attributes["source"]; ok {
+				ref, moreDiags := decodeStaticRef(attr, "credentials")
+				diags = append(diags, moreDiags...)
+				ar.Source = ref
+				if ref != nil && ref.Name == c.Name {
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  "Self-referential credentials",
+						Detail:   "An assume_role's source names another credentials block, the identity that assumes the role.",
+						Subject:  ref.Range.Ptr(),
+					})
+				}
+			}
+			c.AssumeRole = ar
+		case "web_identity":
+			if c.WebIdentity != nil {
+				diags = append(diags, duplicateBlockDiag("web_identity", b))
+				continue
+			}
+			bc, moreDiags := b.Body.Content(webIdentitySchema)
+			diags = append(diags, moreDiags...)
+			c.WebIdentity = &WebIdentity{
+				RoleARN:     exprOrNil(bc, "role_arn"),
+				TokenFile:   exprOrNil(bc, "token_file"),
+				SessionName: exprOrNil(bc, "session_name"),
+				DeclRange:   b.DefRange,
+			}
+		}
+	}
+	if c.AssumeRole != nil && c.AssumeRole.Source != nil && (c.AccessKeyID != nil || c.Profile != nil || c.WebIdentity != nil) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Conflicting credential sources",
+			Detail:   "An assume_role with a source takes its base identity from that credentials block; this block cannot also set static keys, a profile or web_identity.",
+			Subject:  c.AssumeRole.Source.Range.Ptr(),
+		})
 	}
 	if (c.AccessKeyID == nil) != (c.SecretAccessKey == nil) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -214,7 +297,7 @@ var endpointBlockSchema = &hcl.BodySchema{
 		{Name: "headers"},
 		{Name: "timeout"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "auth", LabelNames: []string{"type"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "auth", LabelNames: []string{"type"}}, {Type: "tls"}},
 }
 
 func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
@@ -229,13 +312,38 @@ func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
 		DeclRange: block.DefRange,
 	}
 	for _, b := range content.Blocks {
-		if e.Auth != nil {
-			diags = append(diags, duplicateBlockDiag("auth", b))
-			continue
+		switch b.Type {
+		case "tls":
+			if e.TLS != nil {
+				diags = append(diags, duplicateBlockDiag("tls", b))
+				continue
+			}
+			tc, moreDiags := b.Body.Content(tlsBlockSchema)
+			diags = append(diags, moreDiags...)
+			e.TLS = &TLS{
+				CAFile:     exprOrNil(tc, "ca_file"),
+				ClientCert: exprOrNil(tc, "client_cert"),
+				ClientKey:  exprOrNil(tc, "client_key"),
+				Insecure:   exprOrNil(tc, "insecure"),
+				DeclRange:  b.DefRange,
+			}
+			if (e.TLS.ClientCert == nil) != (e.TLS.ClientKey == nil) {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Incomplete client certificate",
+					Detail:   "Mutual TLS needs both client_cert and client_key.",
+					Subject:  b.DefRange.Ptr(),
+				})
+			}
+		default:
+			if e.Auth != nil {
+				diags = append(diags, duplicateBlockDiag("auth", b))
+				continue
+			}
+			a, moreDiags := decodeAuthBlock(b)
+			diags = append(diags, moreDiags...)
+			e.Auth = a
 		}
-		a, moreDiags := decodeAuthBlock(b)
-		diags = append(diags, moreDiags...)
-		e.Auth = a
 	}
 	return e, diags
 }

@@ -222,8 +222,8 @@ func TestDecodeCredentials(t *testing.T) {
 	if got := srcText(t, c, files.SharedCredentialsFiles); got != `["creds"]` {
 		t.Errorf("shared_credentials_files = %q", got)
 	}
-	if got := len(files.Exprs()); got != 7 {
-		t.Errorf("Exprs() has %d entries, want 7", got)
+	if got := len(files.Exprs()); got != 8 {
+		t.Errorf("Exprs() has %d entries, want 8 (sts_endpoint included)", got)
 	}
 	if files.Addr() != (addrs.Credentials{Name: "files"}) {
 		t.Errorf("Addr() = %v", files.Addr())

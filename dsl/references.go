@@ -39,13 +39,24 @@ func (a *Auth) Exprs() []hcl.Expression {
 
 // Exprs returns the endpoint's expressions.
 func (e *Endpoint) Exprs() []hcl.Expression {
-	return append([]hcl.Expression{e.URL, e.Headers, e.Timeout}, e.Auth.Exprs()...)
+	out := append([]hcl.Expression{e.URL, e.Headers, e.Timeout}, e.Auth.Exprs()...)
+	if t := e.TLS; t != nil {
+		out = append(out, t.CAFile, t.ClientCert, t.ClientKey, t.Insecure)
+	}
+	return out
 }
 
 // Exprs returns the credentials block's expressions.
 func (c *Credentials) Exprs() []hcl.Expression {
-	return []hcl.Expression{c.Profile, c.Region, c.SharedConfigFiles, c.SharedCredentialsFiles,
-		c.AccessKeyID, c.SecretAccessKey, c.SessionToken}
+	out := []hcl.Expression{c.Profile, c.Region, c.SharedConfigFiles, c.SharedCredentialsFiles,
+		c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.STSEndpoint}
+	if a := c.AssumeRole; a != nil {
+		out = append(out, a.RoleARN, a.ExternalID, a.SessionName, a.Duration)
+	}
+	if w := c.WebIdentity; w != nil {
+		out = append(out, w.RoleARN, w.TokenFile, w.SessionName)
+	}
+	return out
 }
 
 // ExpandExprs returns the request's for_each or count expression, which is
@@ -106,6 +117,9 @@ func (c *Collection) validate() hcl.Diagnostics {
 	for _, cr := range c.Credentials {
 		cr.Refs, moreDiags = c.checkRefs(refContext{what: "a credentials block"}, cr.Exprs()...)
 		diags = append(diags, moreDiags...)
+		if a := cr.AssumeRole; a != nil && a.Source != nil && c.CredentialsByName(a.Source.Name) == nil {
+			diags = append(diags, c.undeclared(addrs.Credentials{Name: a.Source.Name}, a.Source.Range))
+		}
 	}
 	for _, e := range c.Endpoints {
 		e.Refs, moreDiags = c.checkRefs(refContext{what: "an endpoint"}, e.Exprs()...)

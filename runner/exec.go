@@ -233,8 +233,12 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		return nil, sent, err
 	}
 
+	client := r.client
+	if spec.client != nil {
+		client = spec.client
+	}
 	start := r.opts.Now()
-	hr, err := r.client.Do(req)
+	hr, err := client.Do(req)
 	if err != nil {
 		return nil, sent, err
 	}

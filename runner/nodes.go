@@ -181,6 +181,10 @@ func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 			}
 		}
 		switch n.kind {
+		case nodeCredentials:
+			if a := n.creds.AssumeRole; a != nil && a.Source != nil {
+				connect(sc.prefix + addrs.Credentials{Name: a.Source.Name}.String())
+			}
 		case nodeEndpoint:
 			authDeps(n.endpoint.Auth)
 		case nodeRequest:

@@ -26,7 +26,9 @@ const DefaultTimeout = 30 * time.Second
 
 // endpointValue is an evaluated endpoint.
 type endpointValue struct {
-	value   cty.Value // object{url, headers} for expressions
+	value cty.Value // object{url, headers} for expressions
+	// client is the endpoint's own client when it has a tls block.
+	client  *http.Client
 	url     string
 	headers []pair
 	timeout time.Duration
@@ -79,6 +81,8 @@ type requestSpec struct {
 	secrets []string
 	// secretQuery names query parameters whose values are secret (api_key).
 	secretQuery []string
+	// client sends the request: its endpoint's when it has a tls block.
+	client *http.Client
 }
 
 func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
@@ -94,6 +98,31 @@ func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
 	src.AccessKeyID, _ = ev.str(c.AccessKeyID, "access_key_id")
 	src.SecretAccessKey, _ = ev.str(c.SecretAccessKey, "secret_access_key")
 	src.SessionToken, _ = ev.str(c.SessionToken, "session_token")
+	src.STSEndpoint, _ = ev.str(c.STSEndpoint, "sts_endpoint")
+	if a := c.AssumeRole; a != nil {
+		ar := &signer.AssumeRole{}
+		ar.RoleARN, _ = ev.str(a.RoleARN, "role_arn")
+		ar.ExternalID, _ = ev.str(a.ExternalID, "external_id")
+		ar.SessionName, _ = ev.str(a.SessionName, "session_name")
+		ar.Duration, _ = ev.duration(a.Duration, "duration")
+		if a.Source != nil {
+			if base := st.credentials(a.Source.Name); base != nil {
+				baseSrc := base.src
+				ar.Source = &baseSrc
+			}
+		}
+		src.AssumeRole = ar
+	}
+	if w := c.WebIdentity; w != nil {
+		wi := &signer.WebIdentity{}
+		wi.RoleARN, _ = ev.str(w.RoleARN, "role_arn")
+		wi.TokenFile, _ = ev.str(w.TokenFile, "token_file")
+		wi.SessionName, _ = ev.str(w.SessionName, "session_name")
+		if wi.TokenFile != "" {
+			wi.TokenFile = st.sc.resolvePath(wi.TokenFile)
+		}
+		src.WebIdentity = wi
+	}
 	for i, f := range src.SharedConfigFiles {
 		src.SharedConfigFiles[i] = st.sc.resolvePath(f)
 	}
@@ -140,6 +169,7 @@ func (r *Runner) evalEndpoint(n *node, st *state) hcl.Diagnostics {
 	}
 	out.timeout, _ = ev.duration(e.Timeout, "timeout")
 	out.auth = r.evalAuth(e.Auth, ev)
+	out.client = r.evalTLS(e.TLS, ev, st)
 	out.value = cty.ObjectVal(map[string]cty.Value{"url": urlVal, "headers": headersVal})
 	r.addSecrets(ev.secrets...)
 	st.setEndpoint(e.Name, out)
@@ -254,6 +284,9 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec,
 		spec.url = u
 	}
 
+	if ep != nil {
+		spec.client = ep.client
+	}
 	auth := req.Auth
 	if auth != nil {
 		spec.auth = r.evalAuth(auth, ev)
