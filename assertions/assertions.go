@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -159,14 +160,26 @@ func checkStatus(expr hcl.Expression, ctx *hcl.EvalContext, resp *Response) Resu
 }
 
 // bodySnippet returns the body's first line, shortened, for messages.
-func bodySnippet(b []byte) string {
-	const max = 200
-	s := strings.TrimSpace(string(b))
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " …"
+func bodySnippet(b []byte) string { return BodySnippet(b) }
+
+// maxSnippet bounds a body shown in a message.
+const maxSnippet = 240
+
+// BodySnippet is the start of a body for messages: runs of white space
+// (line breaks included) become one space, so that an XML or pretty-printed
+// JSON answer shows its content rather than its first line, and it is cut
+// at a character boundary.
+func BodySnippet(b []byte) string {
+	if len(b) > 4*maxSnippet {
+		b = b[:4*maxSnippet]
 	}
-	if len(s) > max {
-		s = s[:max] + " …"
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > maxSnippet {
+		cut := maxSnippet
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + " …"
 	}
 	return s
 }

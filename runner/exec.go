@@ -477,17 +477,10 @@ func implicitStatusCheck(req *dsl.Request, resp *response) assertions.Result {
 }
 
 func bodyStart(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return ""
+	if s := assertions.BodySnippet(b); s != "" {
+		return "\nThe response body starts: " + s
 	}
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " …"
-	}
-	if len(s) > 200 {
-		s = s[:200] + " …"
-	}
-	return "\nThe response body starts: " + s
+	return ""
 }
 
 // severity evaluates an assert's severity: "error" (the default) or
