@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -64,7 +65,40 @@ type RequestResult struct {
 	// SkewCorrected is set when the server's clock disagreed and the
 	// request was signed again with a corrected clock.
 	SkewCorrected bool
+
+	// Block is the request block's address within the run: NAME, or
+	// module.M.request.NAME (Name adds the instance key).
+	Block string
+	// Module is the module path ("" for the root, "module.auth").
+	Module string
+	// DependsOn lists the request blocks this one waited for.
+	DependsOn []string
+	// Tags are the request's tags.
+	Tags []string
+	// Exchange is what was sent and received on the last attempt, redacted
+	// and shortened; set only when Options.Capture is on (--verbose,
+	// reports).
+	Exchange *Exchange
 }
+
+// Exchange is a request as sent and its response as received. Secrets are
+// redacted (the Authorization header's signature, tokens, keys, sensitive
+// values) and bodies are shortened to MaxCapturedBody.
+type Exchange struct {
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	RequestBody    string
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   string
+	// Truncated bodies say how long they were.
+	RequestBodySize  int64
+	ResponseBodySize int64
+}
+
+// MaxCapturedBody bounds a body kept in an Exchange.
+const MaxCapturedBody = 4 << 10
 
 // OutputValue is an output block's value after the run.
 type OutputValue struct {

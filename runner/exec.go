@@ -25,7 +25,8 @@ import (
 // instance of a request. It never returns nil.
 func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *state) *RequestResult {
 	req := n.request
-	res := &RequestResult{Name: inst.name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed}
+	res := &RequestResult{Name: inst.name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed,
+		Block: st.sc.requestName(req.Name), Module: strings.TrimSuffix(st.sc.prefix, "."), DependsOn: n.requestDeps}
 	r.obs.started(inst.name)
 	defer func() { r.obs.finished(res) }()
 
@@ -42,6 +43,7 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 		r.addSecrets(spec.secrets...)
 	}
 	res.Method = spec.method
+	res.Tags = spec.tags
 	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
 	res.Path = r.Redact(requestPath(redactQuery(spec.url, spec.secretQuery)))
 
@@ -58,6 +60,9 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	for attempt := 1; ; attempt++ {
 		res.Attempts++
 		resp, sent, err = r.sendCorrectingSkew(ctx, spec, st, res)
+		if r.opts.Capture && sent != nil && sent.req != nil {
+			res.Exchange = r.capture(spec, sent.req, resp)
+		}
 		if ctx.Err() != nil {
 			res.Outcome = NotRun
 			res.SkipReason = "not run: interrupted while in flight"
@@ -233,6 +238,7 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		return nil, sent, err
 	}
 
+	sent.req = req
 	client := r.client
 	if spec.client != nil {
 		client = spec.client
@@ -277,6 +283,8 @@ func signatureOf(authz string) string {
 type sentAuthKey struct{}
 
 type sentAuth struct {
+	// req is the request as sent (for --verbose and reports).
+	req *http.Request
 	// headers are the credential-carrying headers set, besides the
 	// standard ones.
 	headers []string

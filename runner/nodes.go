@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -53,6 +54,9 @@ type node struct {
 	// a new value each time (timestamp, uuid): its evaluation in the
 	// validate pass can be reused by the run when it is fully known.
 	pure bool
+	// requestDeps are the request blocks this request waits for, directly
+	// or through locals, endpoints and modules (display names).
+	requestDeps []string
 	// specs are the instances as evaluated by the validate pass, by
 	// instance id, when they are pure and complete; the run sends them as
 	// they are.
@@ -199,7 +203,11 @@ func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 		}
 	}
 
-	for _, cycle := range p.g.Cycles() {
+	cycles := p.g.Cycles()
+	if len(cycles) == 0 {
+		p.requestDeps(scopes)
+	}
+	for _, cycle := range cycles {
 		names := make([]string, 0, len(cycle)+1)
 		for _, v := range cycle {
 			names = append(names, p.nodes[v].key)
@@ -224,4 +232,29 @@ func (p *plan) less(a, b int) bool {
 		return na.sc < nb.sc
 	}
 	return na.pos < nb.pos
+}
+
+// requestDeps finds, for each request, the requests it waits for: its
+// dependencies, looking through nodes that are not requests.
+func (p *plan) requestDeps(scopes []*scope) {
+	for _, v := range p.requestOrder {
+		seen := map[int]bool{v: true}
+		stack := append([]int(nil), p.g.Deps(v)...)
+		var deps []string
+		for len(stack) > 0 {
+			d := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			if dn := p.nodes[d]; dn.kind == nodeRequest {
+				deps = append(deps, scopes[dn.sc].requestName(dn.request.Name))
+				continue
+			}
+			stack = append(stack, p.g.Deps(d)...)
+		}
+		sort.Strings(deps)
+		p.nodes[v].requestDeps = deps
+	}
 }

@@ -49,6 +49,9 @@ type Options struct {
 	Now func() time.Time
 	// MaxBodySize bounds a response body held in memory; 0 means 16 MiB.
 	MaxBodySize int64
+	// Capture keeps each request's last exchange, redacted and shortened,
+	// in its result (for --verbose and reports).
+	Capture bool
 }
 
 // Runner runs one collection. Create it with New, which checks the whole

@@ -74,6 +74,7 @@ type requestSpec struct {
 	hash     string // hex SHA-256 of the body
 	timeout  time.Duration
 	auth     *authSpec
+	tags     []string
 	// complete is set when every value was known: the spec does not wait
 	// on a response.
 	complete bool
@@ -316,6 +317,7 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec,
 
 	r.evalBody(req, ev, spec, st)
 
+	spec.tags, _ = ev.strings(req.Tags, "tags")
 	spec.timeout = DefaultTimeout
 	if d, ok := ev.duration(req.Timeout, "timeout"); ok {
 		spec.timeout = d
