@@ -326,11 +326,6 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec,
 	}
 
 	if spec.auth != nil && spec.auth.typ == dsl.AuthSigV4 && spec.url != nil {
-		if p, err := r.signParams(spec); err == nil && signer.IsS3Service(p.Service) {
-			// S3 reads a raw + in a path as a space, and signs the path as
-			// sent: send keys strictly percent-encoded, + as %2B.
-			spec.url.RawPath = signer.UriEncode(spec.url.Path, true)
-		}
 		if _, err := r.signParams(spec); err != nil {
 			ev.diags = append(ev.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,

@@ -157,13 +157,18 @@ func needsNormalize(p string) bool {
 	if p == "" || p[0] != '/' {
 		return true
 	}
-	return strings.Contains(p, "//") || strings.Contains(p, "/.")
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] == '/' && (p[i+1] == '/' || p[i+1] == '.') {
+			return true
+		}
+	}
+	return false
 }
 
 // appendNormalizedEncoded appends p with "." and ".." segments removed (RFC
 // 3986 §5.2.4) and runs of '/' collapsed, each kept segment UriEncoded. The
 // result starts with '/'; a trailing '/' is kept when the input ended in '/'
-// and something is left ("/a/b/.." → "/a", as botocore does). segs is scratch space.
+// and something is left ("/a/b/.." → "/a"). segs is scratch space.
 func appendNormalizedEncoded(dst []byte, p string, segs []int) ([]byte, []int) {
 	segs = segs[:0]
 	i := 0
@@ -189,7 +194,7 @@ func appendNormalizedEncoded(dst []byte, p string, segs []int) ([]byte, []int) {
 		}
 		i = end + 1
 	}
-	// Like botocore: a trailing '/' survives only when the input ended in one.
+	// A trailing '/' survives only when the input ended in one.
 	trailing := seg == ""
 	dst = append(dst, '/')
 	for k := 0; k < len(segs); k += 2 {

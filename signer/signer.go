@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,7 +182,7 @@ type dateMemo struct {
 // formatNow appends the signer's current time (clock + skew, UTC, whole
 // seconds) as an amz-date.
 func (s *Signer) formatNow(dst []byte) []byte {
-	sec := s.now().Unix() + s.skew.Load()/int64(time.Second)
+	sec := s.clock()().Unix() + s.skew.Load()/int64(time.Second)
 	if skew := s.skew.Load() % int64(time.Second); skew != 0 {
 		sec = s.Now().Unix()
 	}
@@ -203,7 +204,15 @@ func (s *Signer) Skew() time.Duration { return time.Duration(s.skew.Load()) }
 
 // Now returns the signer's clock plus its skew offset, in UTC.
 func (s *Signer) Now() time.Time {
-	return s.now().Add(time.Duration(s.skew.Load())).UTC()
+	return s.clock()().Add(time.Duration(s.skew.Load())).UTC()
+}
+
+// clock returns the injected clock, or time.Now for a zero Signer.
+func (s *Signer) clock() func() time.Time {
+	if s.now == nil {
+		return time.Now
+	}
+	return s.now
 }
 
 // header classes
@@ -365,12 +374,10 @@ type state struct {
 	sh      []byte // signed header list
 	sts     []byte
 	sig     []byte
-	out     []byte
 	mac     []byte
 	pairs   []qpair
 	names   []byte  // lower-case header names
 	nameEnd []int32 // start/end of each map entry's name in names
-	idx     []uint8
 	hb      []byte
 	segs    []int
 	del     []string
@@ -379,23 +386,21 @@ type state struct {
 	clen    [20]byte
 
 	// results of build
-	amzDate                          []byte
-	entry                            *keyEntry
-	scope, credential                string
-	host                             string
-	hostChanged                      bool
-	uri0, uri1                       int
-	addDate, addToken, addSHA        bool
-	addRegion, appendToken           bool
-	payloadHash                      string
-	alg                              Algorithm
-	rewritePath                      bool
-	wire                             string
-	opaquePrefix                     string
-	tokenInQuery, regionSetInQuery   bool
-	expires                          int64
-	presignToken, presignRegionSet   string
-	presignSigned, presignCredential string
+	amzDate                        []byte
+	entry                          *keyEntry
+	scope, credential              string
+	host                           string
+	hostChanged                    bool
+	uri0, uri1                     int
+	addDate, addToken, addSHA      bool
+	addRegion, appendToken         bool
+	payloadHash                    string
+	alg                            Algorithm
+	rewritePath                    bool
+	wire                           string
+	opaquePrefix                   string
+	tokenInQuery, regionSetInQuery bool
+	presignToken                   string
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -405,10 +410,8 @@ var statePool = sync.Pool{New: func() any {
 		sh:      make([]byte, 0, 128),
 		sts:     make([]byte, 0, 160),
 		sig:     make([]byte, 0, 160),
-		out:     make([]byte, 0, 512),
 		mac:     make([]byte, 0, 64),
 		pairs:   make([]qpair, 0, 16),
-		idx:     make([]uint8, 0, 16),
 		names:   make([]byte, 0, 256),
 		nameEnd: make([]int32, 0, 32),
 		hb:      make([]byte, 0, 512),
@@ -473,7 +476,9 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	// pooled (heap) state would cost GC write barriers.
 	var hsBuf [12]hentry
 	hs := hsBuf[:0]
-	st.names, st.nameEnd = st.names[:0], st.nameEnd[:0]
+	// Buffers are worked on through locals and stored back once: every
+	// store of a slice into the pooled state is a GC write barrier.
+	names, nameEnd := st.names[:0], st.nameEnd[:0]
 	var amzDateVals, dateVals, shaVals []string
 	explicitCL := false
 	for k, v := range req.Header {
@@ -531,10 +536,10 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, k) {
 			continue
 		}
-		n0 := len(st.names)
-		st.names = appendLower(st.names, k)
+		n0 := len(names)
+		names = appendLower(names, k)
 		hs = append(hs, hentry{key: k, vals: v, lk: ""})
-		st.nameEnd = append(st.nameEnd, int32(n0), int32(len(st.names)))
+		nameEnd = append(nameEnd, int32(n0), int32(len(names)))
 	}
 
 	// 2. Signing time: the request's own X-Amz-Date or Date, else the clock.
@@ -663,21 +668,25 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	m := 0
 	for i := range hs {
 		if hs[i].vals != nil {
-			a, b := st.nameEnd[2*m], st.nameEnd[2*m+1]
-			hs[i].lk = unsafe.String(unsafe.SliceData(st.names[a:b]), int(b-a))
+			a, b := nameEnd[2*m], nameEnd[2*m+1]
+			hs[i].lk = unsafe.String(unsafe.SliceData(names[a:b]), int(b-a))
 			m++
 		} else {
 			hs[i].lk = hs[i].key
 		}
 	}
-	st.idx = st.idx[:0]
+	st.names, st.nameEnd = names, nameEnd
+	var idxBuf [32]uint8
+	idx := idxBuf[:0]
 	for i := range hs {
-		st.idx = append(st.idx, uint8(i))
+		idx = append(idx, uint8(i))
 	}
-	sortHeaders(hs, st.idx)
+	sortHeaders(hs, idx)
 
 	// 6. Canonical headers and the signed header list, in one pass.
-	st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], hs, st.idx)
+	if in.presign { // the query needs the signed header list first
+		st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], hs, idx)
+	}
 
 	// 7. Canonical request.
 	b := st.buf[:0]
@@ -699,8 +708,8 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	st.rewritePath = !r.doubleEncode && st.wire != "" && string(b[st.uri0:st.uri1]) != st.wire
 	b = append(b, '\n')
 
-	st.scratch, st.pairs = st.scratch[:0], st.pairs[:0]
-	st.scratch, st.pairs, err = addQuery(st.scratch, st.pairs, req.URL.RawQuery, nil)
+	scratch, pairs, err := addQuery(st.scratch[:0], st.pairs[:0], req.URL.RawQuery, nil)
+	st.scratch, st.pairs = scratch, pairs
 	if err != nil {
 		st.buf = b
 		return err
@@ -715,7 +724,13 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	b = appendPairs(b, st.scratch, st.pairs)
 	b = append(b, '\n')
 
-	b = append(b, st.hb...)
+	if in.presign {
+		b = append(b, st.hb...)
+	} else {
+		var sh []byte
+		b, sh = appendHeaders(b, st.sh[:0], hs, idx)
+		st.sh = sh
+	}
 	b = append(b, '\n')
 	b = append(b, st.sh...)
 	b = append(b, '\n')
@@ -730,7 +745,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	sts = append(sts, '\n')
 	sts = append(sts, st.scope...)
 	sts = append(sts, '\n')
-	sts = hex.AppendEncode(sts, sum[:])
+	sts = appendHex(sts, sum[:])
 	st.sts = sts
 
 	if p.Algorithm == SigV4A {
@@ -745,10 +760,18 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		}
 		st.sig = hex.AppendEncode(st.sig[:0], sig)
 	} else {
-		st.mac = st.hm.sum(st.mac[:0], st.entry, st.sts)
-		st.sig = hex.AppendEncode(st.sig[:0], st.mac)
+		mac := st.hm.sum(st.mac[:0], st.entry, sts)
+		st.mac, st.sig = mac, appendHex(st.sig[:0], mac)
 	}
 	return nil
+}
+
+// appendHex appends the lower-case hex encoding of src.
+func appendHex(dst, src []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, 2*len(src))[:n+2*len(src)]
+	hex.Encode(dst[n:], src)
+	return dst
 }
 
 // signedContentLength implements sigrun's content-length rule: content-length
@@ -864,19 +887,17 @@ func (s *Signer) SignHTTP(req *http.Request, creds aws.Credentials, payloadHash 
 
 // apply writes the results of a header-mode build onto req.
 func (st *state) apply(req *http.Request, alg Algorithm, region string) {
-	o := st.out[:0]
+	const (
+		credPrefix = " Credential="
+		shPrefix   = ", SignedHeaders="
+		sigPrefix  = ", Signature="
+	)
+	a0 := 0
 	if st.addDate {
-		o = append(o, st.amzDate...)
+		a0 = len(st.amzDate)
 	}
-	a0 := len(o)
-	o = append(o, alg.String()...)
-	o = append(o, " Credential="...)
-	o = append(o, st.credential...)
-	o = append(o, ", SignedHeaders="...)
-	o = append(o, st.sh...)
-	o = append(o, ", Signature="...)
-	o = append(o, st.sig...)
-	st.out = o
+	algName := alg.String()
+	size := a0 + len(algName) + len(credPrefix) + len(st.credential) + len(shPrefix) + len(st.sh) + len(sigPrefix) + len(st.sig)
 
 	n := 1
 	for _, b := range [...]bool{st.addDate, st.addToken || st.appendToken, st.addSHA, st.addRegion} {
@@ -885,24 +906,30 @@ func (st *state) apply(req *http.Request, alg Algorithm, region string) {
 		}
 	}
 	// One allocation holds both the header value slices and the bytes of
-	// the date and Authorization strings.
+	// the date and Authorization strings, written in place.
 	var vals []string
-	var str string
+	var o []byte
 	switch {
-	case len(o) <= len(applyBlockS{}.buf):
+	case size <= len(applyBlockS{}.buf):
 		blk := new(applyBlockS)
-		copy(blk.buf[:], o)
-		str = unsafe.String(&blk.buf[0], len(o))
-		vals = blk.vals[:n:n]
-	case len(o) <= len(applyBlockL{}.buf):
+		o, vals = blk.buf[:0:size], blk.vals[:n:n]
+	case size <= len(applyBlockL{}.buf):
 		blk := new(applyBlockL)
-		copy(blk.buf[:], o)
-		str = unsafe.String(&blk.buf[0], len(o))
-		vals = blk.vals[:n:n]
+		o, vals = blk.buf[:0:size], blk.vals[:n:n]
 	default:
-		str = string(o)
-		vals = make([]string, n)
+		o, vals = make([]byte, 0, size), make([]string, n)
 	}
+	if st.addDate {
+		o = append(o, st.amzDate...)
+	}
+	o = append(o, algName...)
+	o = append(o, credPrefix...)
+	o = append(o, st.credential...)
+	o = append(o, shPrefix...)
+	o = append(o, st.sh...)
+	o = append(o, sigPrefix...)
+	o = append(o, st.sig...)
+	str := unsafe.String(unsafe.SliceData(o), len(o))
 	if req.Header == nil {
 		req.Header = make(http.Header, n)
 	}

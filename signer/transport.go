@@ -162,7 +162,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		return resp, nil
 	}
-	offset, ok := SkewFromResponse(resp, body, s.now())
+	offset, ok := SkewFromResponse(resp, body, s.clock()())
 	if !ok {
 		return resp, nil
 	}
