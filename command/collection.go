@@ -43,14 +43,18 @@ func (f varFlag) Set(s string) error {
 // collectionFlags are the flags of every command that evaluates a
 // collection.
 type collectionFlags struct {
-	vars varArgs
-	env  string
+	vars    varArgs
+	env     string
+	targets []string
+	tags    []string
 }
 
 func (c *collectionFlags) register(fs *pflag.FlagSet) {
 	fs.Var(varFlag{args: &c.vars}, "var", "set a variable (repeatable): --var stage=prod")
 	fs.Var(varFlag{args: &c.vars, file: true}, "var-file", "read variables from an .hcl file (repeatable)")
 	fs.StringVar(&c.env, "env", "", "read variables from the collection's env/NAME.hcl")
+	fs.StringArrayVar(&c.targets, "target", nil, "only this request and what it depends on (repeatable): --target request.login")
+	fs.StringSliceVar(&c.tags, "tags", nil, "only requests with one of these tags, and what they depend on: --tags smoke,auth")
 }
 
 // sources lists the variable sources in precedence order: SIGRUN_VAR_
@@ -116,6 +120,8 @@ func prepare(p *Process, dir string, flags *collectionFlags, opts runner.Options
 		return nil, err
 	}
 	opts.Vars = srcs
+	opts.Targets = flags.targets
+	opts.Tags = flags.tags
 	if opts.BaseDir == "" {
 		opts.BaseDir = collectionDir(dir)
 	}

@@ -80,5 +80,6 @@ func runDemo(cmd *cobra.Command, p *Process, srv *demo.Server, parallel int) err
 		return invalidCollection(diags)
 	}
 	fmt.Fprintf(p.Stdout, "Demo API on %s (SigV4: %s, %s)\nRunning samples/quickstart:\n\n", srv.URL(), demo.Service, demo.Region)
-	return runAndReport(cmd, p, r)
+	_, err = runAndReport(cmd, p, r)
+	return err
 }

@@ -55,7 +55,7 @@ func (p *Process) stderrStyles() *view.Styles {
 // the exit code. ctx is cancelled on SIGINT/SIGTERM.
 func Main(ctx context.Context, args []string, p *Process) int {
 	root := newRoot(p)
-	root.SetArgs(args)
+	root.SetArgs(terraformStyleFlags(args))
 	root.SetIn(p.Stdin)
 	root.SetOut(p.Stdout)
 	root.SetErr(p.Stderr)
@@ -89,6 +89,38 @@ func newRoot(p *Process) *cobra.Command {
 			"  sigrun validate ./smoke",
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newRunCommand(p), newValidateCommand(p), newDemoCommand(p))
+	root.AddCommand(newRunCommand(p), newValidateCommand(p), newPlanCommand(p), newGraphCommand(p), newFmtCommand(p), newDemoCommand(p))
 	return root
+}
+
+// terraformStyleFlags accepts long flags written with one dash, as in
+// Terraform (sigrun fmt -check, sigrun run -var x=1): -word becomes
+// --word. Single letters (-X, -H, -d) are short flags and stay; nothing
+// after "--" is touched.
+func terraformStyleFlags(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "--" {
+			copy(out[i:], args[i:])
+			break
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && isFlagWord(a[1:]) {
+			a = "-" + a
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func isFlagWord(s string) bool {
+	name, _, _ := strings.Cut(s, "=")
+	if len(name) < 2 {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,12 @@
 package command
 
 import (
+	"encoding/json"
+	"os"
+
 	"github.com/spf13/cobra"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/sigrun-dev/sigrun/runner"
 	"github.com/sigrun-dev/sigrun/view"
@@ -11,6 +16,7 @@ func newRunCommand(p *Process) *cobra.Command {
 	var flags collectionFlags
 	var parallel int
 	var failFast bool
+	var outputsFile string
 	cmd := &cobra.Command{
 		Use:   "run [DIR]",
 		Short: "Run a collection: sign, send and check every request",
@@ -29,27 +35,63 @@ func newRunCommand(p *Process) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runAndReport(cmd, p, r)
+			sum, err := runAndReport(cmd, p, r)
+			if outputsFile != "" {
+				if werr := writeOutputs(outputsFile, sum); werr != nil {
+					return exitf(ExitFailed, "--outputs %s: %s", outputsFile, werr)
+				}
+			}
+			return err
 		},
 	}
 	flags.register(cmd.Flags())
+	cmd.Flags().StringVar(&outputsFile, "outputs", "", "write the outputs to FILE as a JSON object, for scripts")
 	cmd.Flags().IntVar(&parallel, "parallel", runner.DefaultParallel, "most requests in flight at once")
 	cmd.Flags().BoolVar(&failFast, "fail-fast", false, "stop starting requests after the first failure")
 	return cmd
 }
 
 // runAndReport runs r with the terminal view and maps the outcome to an
-// exit code.
-func runAndReport(cmd *cobra.Command, p *Process, r *runner.Runner) error {
+// exit code; the summary is returned for what is written after the run.
+func runAndReport(cmd *cobra.Command, p *Process, r *runner.Runner) (*runner.Summary, error) {
 	ctx := cmd.Context()
 	v := view.NewRun(p.Stdout, p.stdoutStyles(), r.Collection().Files, r.Redact, requestNames(r))
 	r.SetObserver(v)
 	sum := r.Run(ctx)
 	switch {
 	case sum.Interrupted:
-		return silentExit(ExitInterrupted)
+		return sum, silentExit(ExitInterrupted)
 	case !sum.OK():
-		return silentExit(ExitFailed)
+		return sum, silentExit(ExitFailed)
 	}
-	return nil
+	return sum, nil
+}
+
+// writeOutputs writes the run's outputs as one JSON object. Sensitive
+// outputs are written as "(sensitive value)"; an output that was not
+// computed is null.
+func writeOutputs(path string, sum *runner.Summary) error {
+	obj := map[string]json.RawMessage{}
+	for _, o := range sum.Outputs {
+		var raw []byte
+		v, marks := o.Value.UnmarkDeep()
+		switch {
+		case o.Sensitive || len(marks) > 0:
+			raw, _ = json.Marshal(runner.Redacted)
+		case o.Err != "" || v == cty.NilVal || !v.IsWhollyKnown():
+			raw = []byte("null")
+		default:
+			b, err := ctyjson.Marshal(v, v.Type())
+			if err != nil {
+				return err
+			}
+			raw = b
+		}
+		obj[o.Name] = raw
+	}
+	b, err := json.MarshalIndent(obj, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

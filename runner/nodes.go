@@ -57,6 +57,8 @@ type node struct {
 	// requestDeps are the request blocks this request waits for, directly
 	// or through locals, endpoints and modules (display names).
 	requestDeps []string
+	// info is what the validate pass learnt, for Plan.
+	info *planInfo
 	// specs are the instances as evaluated by the validate pass, by
 	// instance id, when they are pure and complete; the run sends them as
 	// they are.

@@ -52,16 +52,22 @@ type Options struct {
 	// Capture keeps each request's last exchange, redacted and shortened,
 	// in its result (for --verbose and reports).
 	Capture bool
+	// Targets and Tags select part of the collection: the named requests
+	// (request.NAME) and the requests with one of the tags, with
+	// everything they depend on. Empty: everything.
+	Targets []string
+	Tags    []string
 }
 
 // Runner runs one collection. Create it with New, which checks the whole
 // collection; then call Run once.
 type Runner struct {
-	coll   *dsl.Collection
-	opts   Options
-	plan   *plan
-	vars   map[string]cty.Value
-	scopes []*scope
+	coll     *dsl.Collection
+	opts     Options
+	plan     *plan
+	vars     map[string]cty.Value
+	scopes   []*scope
+	selected selection
 
 	obs      *serialObserver
 	client   *http.Client
@@ -121,8 +127,14 @@ func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
 			r.addSecrets(ev.secrets...)
 		}
 	}
-	diags = append(diags, r.validate()...)
+	tags, moreDiags := r.validate()
+	diags = append(diags, moreDiags...)
 	if diags.HasErrors() {
+		return nil, diags
+	}
+	r.selected, moreDiags = r.selectNodes(opts.Targets, opts.Tags, func(v int) []string { return tags[v] })
+	diags = append(diags, moreDiags...)
+	if moreDiags.HasErrors() {
 		return nil, diags
 	}
 	return r, diags
@@ -141,9 +153,10 @@ func NewHTTPClient(parallel int) *http.Client {
 // It never sends a request or resolves credentials, and it does not stop at
 // the first error: every problem of the collection is reported, each once
 // (instances of one block share their diagnostics).
-func (r *Runner) validate() hcl.Diagnostics {
+func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 	states := r.newStates(true)
 	var diags hcl.Diagnostics
+	tags := map[int][]string{}
 	seen := map[string]bool{}
 	add := func(ds hcl.Diagnostics) {
 		for _, d := range ds {
@@ -173,10 +186,18 @@ func (r *Runner) validate() hcl.Diagnostics {
 				// each.key and each.value unknown.
 				insts = []*instance{{key: cty.DynamicVal, value: cty.DynamicVal, name: n.request.Name}}
 			}
-			for _, inst := range insts {
+			for i, inst := range insts {
 				set.ids = append(set.ids, inst.id)
 				spec, moreDiags := r.buildRequest(n, inst, st)
 				add(moreDiags)
+				tags[v] = spec.tags
+				if i == 0 {
+					var known []*instance
+					if set.known {
+						known = insts
+					}
+					r.recordPlan(n, st, known, !set.known, spec)
+				}
 				add(r.validateChecks(n, inst, st))
 				if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
 					if n.specs == nil {
@@ -184,6 +205,9 @@ func (r *Runner) validate() hcl.Diagnostics {
 					}
 					n.specs[inst.id] = spec
 				}
+			}
+			if len(insts) == 0 {
+				r.recordPlan(n, st, nil, false, nil)
 			}
 			if set.expanded {
 				st.setInstances(n.request.Name, set)
@@ -193,7 +217,7 @@ func (r *Runner) validate() hcl.Diagnostics {
 	if err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid graph", Detail: err.Error()})
 	}
-	return diags
+	return tags, diags
 }
 
 // newStates makes the values of a walk: a state per scope, the root's
@@ -283,6 +307,9 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	results, err := r.plan.g.Walk(walkCtx, graph.WalkOptions{Limit: r.opts.Parallel, Less: r.plan.less},
 		func(_ context.Context, v int) ([]graph.Job, error) {
 			n := r.plan.nodes[v]
+			if !r.selected.has(v) {
+				return nil, nil // outside --target/--tags
+			}
 			if n.kind == nodeRequest {
 				return r.requestJobs(ctx, n, states[n.sc], v, perNode, instsOf, stopStarting)
 			}
@@ -304,6 +331,9 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	}
 	for v, res := range results {
 		n := r.plan.nodes[v]
+		if !r.selected.has(v) {
+			continue
+		}
 		switch n.kind {
 		case nodeRequest:
 			switch res.Outcome {
