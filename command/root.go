@@ -89,7 +89,7 @@ func newRoot(p *Process) *cobra.Command {
 			"  sigrun validate ./smoke",
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newRunCommand(p), newValidateCommand(p), newPlanCommand(p), newGraphCommand(p), newFmtCommand(p), newDemoCommand(p))
+	root.AddCommand(newRunCommand(p), newValidateCommand(p), newPlanCommand(p), newGraphCommand(p), newFmtCommand(p), newCallCommand(p), newPresignCommand(p), newDemoCommand(p))
 	return root
 }
 
