@@ -156,14 +156,15 @@ func (c *Credentials) Addr() addrs.Credentials { return addrs.Credentials{Name: 
 // Endpoint is an endpoint block: a base URL with defaults for the requests
 // that use it.
 type Endpoint struct {
-	Name      string
-	URL       hcl.Expression
-	Headers   hcl.Expression
-	Timeout   hcl.Expression
-	Auth      *Auth
-	TLS       *TLS
-	DeclRange hcl.Range
-	Pos       int
+	Name        string
+	URL         hcl.Expression
+	Headers     hcl.Expression
+	Timeout     hcl.Expression
+	MaxBodySize hcl.Expression
+	Auth        *Auth
+	TLS         *TLS
+	DeclRange   hcl.Range
+	Pos         int
 	// Refs are the references in the block's expressions.
 	Refs []*addrs.Reference
 }
@@ -235,14 +236,17 @@ type Request struct {
 	BodyFile  hcl.Expression
 	Multipart *Multipart
 	Timeout   hcl.Expression
-	Tags      hcl.Expression
-	DependsOn []hcl.Traversal
-	Auth      *Auth
-	Expect    *Expect
-	Asserts   []*CheckRule
-	Retry     *Retry
-	DeclRange hcl.Range
-	Pos       int
+	// MaxBodySize bounds the response body kept in memory (bytes, or a
+	// size such as "64MiB"); larger bodies are streamed and hashed.
+	MaxBodySize hcl.Expression
+	Tags        hcl.Expression
+	DependsOn   []hcl.Traversal
+	Auth        *Auth
+	Expect      *Expect
+	Asserts     []*CheckRule
+	Retry       *Retry
+	DeclRange   hcl.Range
+	Pos         int
 	// ExpandRefs, InputRefs and CheckRefs are the references in
 	// ExpandExprs, InputExprs and CheckExprs, set when the collection is
 	// checked.

@@ -296,6 +296,7 @@ var endpointBlockSchema = &hcl.BodySchema{
 		{Name: "url", Required: true},
 		{Name: "headers"},
 		{Name: "timeout"},
+		{Name: "max_body_size"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "auth", LabelNames: []string{"type"}}, {Type: "tls"}},
 }
@@ -305,11 +306,12 @@ func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
 	content, moreDiags := block.Body.Content(endpointBlockSchema)
 	diags = append(diags, moreDiags...)
 	e := &Endpoint{
-		Name:      block.Labels[0],
-		URL:       exprOrNil(content, "url"),
-		Headers:   exprOrNil(content, "headers"),
-		Timeout:   exprOrNil(content, "timeout"),
-		DeclRange: block.DefRange,
+		Name:        block.Labels[0],
+		URL:         exprOrNil(content, "url"),
+		Headers:     exprOrNil(content, "headers"),
+		Timeout:     exprOrNil(content, "timeout"),
+		MaxBodySize: exprOrNil(content, "max_body_size"),
+		DeclRange:   block.DefRange,
 	}
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -445,6 +447,7 @@ var requestBlockSchema = &hcl.BodySchema{
 		{Name: "form"},
 		{Name: "body_file"},
 		{Name: "timeout"},
+		{Name: "max_body_size"},
 		{Name: "tags"},
 		{Name: "depends_on"},
 	},
@@ -507,21 +510,22 @@ func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 	content, moreDiags := block.Body.Content(requestBlockSchema)
 	diags = append(diags, moreDiags...)
 	r := &Request{
-		Name:      block.Labels[0],
-		ForEach:   exprOrNil(content, "for_each"),
-		Count:     exprOrNil(content, "count"),
-		Method:    exprOrNil(content, "method"),
-		Path:      exprOrNil(content, "path"),
-		URL:       exprOrNil(content, "url"),
-		Query:     exprOrNil(content, "query"),
-		Headers:   exprOrNil(content, "headers"),
-		Body:      exprOrNil(content, "body"),
-		JSON:      exprOrNil(content, "json"),
-		Form:      exprOrNil(content, "form"),
-		BodyFile:  exprOrNil(content, "body_file"),
-		Timeout:   exprOrNil(content, "timeout"),
-		Tags:      exprOrNil(content, "tags"),
-		DeclRange: block.DefRange,
+		Name:        block.Labels[0],
+		ForEach:     exprOrNil(content, "for_each"),
+		Count:       exprOrNil(content, "count"),
+		Method:      exprOrNil(content, "method"),
+		Path:        exprOrNil(content, "path"),
+		URL:         exprOrNil(content, "url"),
+		Query:       exprOrNil(content, "query"),
+		Headers:     exprOrNil(content, "headers"),
+		Body:        exprOrNil(content, "body"),
+		JSON:        exprOrNil(content, "json"),
+		Form:        exprOrNil(content, "form"),
+		BodyFile:    exprOrNil(content, "body_file"),
+		Timeout:     exprOrNil(content, "timeout"),
+		MaxBodySize: exprOrNil(content, "max_body_size"),
+		Tags:        exprOrNil(content, "tags"),
+		DeclRange:   block.DefRange,
 	}
 	if attr, ok := content.Attributes["endpoint"]; ok {
 		ref, moreDiags := decodeStaticRef(attr, "endpoint")

@@ -272,9 +272,9 @@ func TestDecodeEndpoints(t *testing.T) {
 	if a.TypeRange.Start.Line != 57 || a.TypeRange.Start.Column != 8 {
 		t.Errorf("TypeRange starts at %d,%d, want 57,8", a.TypeRange.Start.Line, a.TypeRange.Start.Column)
 	}
-	// url, headers, timeout, then the nine auth arguments.
-	if got := len(api.Exprs()); got != 12 {
-		t.Errorf("Exprs() has %d entries, want 12", got)
+	// url, headers, timeout, max_body_size, then the nine auth arguments.
+	if got := len(api.Exprs()); got != 13 {
+		t.Errorf("Exprs() has %d entries, want 13", got)
 	}
 
 	plain := c.Endpoint("plain")
@@ -284,8 +284,8 @@ func TestDecodeEndpoints(t *testing.T) {
 	if plain.Auth != nil || plain.Headers != nil || plain.Timeout != nil || plain.URL == nil {
 		t.Errorf("plain: auth %v headers %v timeout %v url %v", plain.Auth, plain.Headers, plain.Timeout, plain.URL)
 	}
-	if got := len(plain.Exprs()); got != 3 {
-		t.Errorf("Exprs() without auth has %d entries, want 3", got)
+	if got := len(plain.Exprs()); got != 4 {
+		t.Errorf("Exprs() without auth has %d entries, want 4", got)
 	}
 	if plain.Addr() != (addrs.Endpoint{Name: "plain"}) {
 		t.Errorf("Addr() = %v", plain.Addr())
@@ -519,12 +519,12 @@ func TestDecodeChecks(t *testing.T) {
 	if got := len(r.CheckExprs()); got != 7+6+5 {
 		t.Errorf("CheckExprs() has %d entries, want 18", got)
 	}
-	// 11 request arguments and no auth.
-	if got := len(r.InputExprs()); got != 11 {
-		t.Errorf("InputExprs() has %d entries, want 11", got)
+	// 12 request arguments and no auth.
+	if got := len(r.InputExprs()); got != 12 {
+		t.Errorf("InputExprs() has %d entries, want 12", got)
 	}
-	if got := len(c.Request("raw").InputExprs()); got != 11+9 {
-		t.Errorf("InputExprs() with auth has %d entries, want 20", got)
+	if got := len(c.Request("raw").InputExprs()); got != 12+9 {
+		t.Errorf("InputExprs() with auth has %d entries, want 21", got)
 	}
 }
 

@@ -39,7 +39,7 @@ func (a *Auth) Exprs() []hcl.Expression {
 
 // Exprs returns the endpoint's expressions.
 func (e *Endpoint) Exprs() []hcl.Expression {
-	out := append([]hcl.Expression{e.URL, e.Headers, e.Timeout}, e.Auth.Exprs()...)
+	out := append([]hcl.Expression{e.URL, e.Headers, e.Timeout, e.MaxBodySize}, e.Auth.Exprs()...)
 	if t := e.TLS; t != nil {
 		out = append(out, t.CAFile, t.ClientCert, t.ClientKey, t.Insecure)
 	}
@@ -69,7 +69,7 @@ func (r *Request) ExpandExprs() []hcl.Expression {
 // is sent: everything but its checks (and its for_each or count).
 func (r *Request) InputExprs() []hcl.Expression {
 	out := append([]hcl.Expression{r.Method, r.Path, r.URL, r.Query, r.Headers, r.Body, r.JSON,
-		r.Form, r.BodyFile, r.Timeout, r.Tags}, r.Auth.Exprs()...)
+		r.Form, r.BodyFile, r.Timeout, r.MaxBodySize, r.Tags}, r.Auth.Exprs()...)
 	if r.Multipart != nil {
 		for _, p := range r.Multipart.Parts {
 			out = append(out, p.Value, p.Path, p.Filename, p.ContentType)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -101,7 +100,7 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	res.StatusCode = resp.status
 	res.Duration = resp.duration
 
-	res.Checks = r.runChecks(n, inst, st, resp)
+	res.Checks = r.runChecks(n, inst, st, resp, spec.maxBody)
 	failed := false
 	for _, c := range res.Checks {
 		switch {
@@ -249,17 +248,17 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		return nil, sent, err
 	}
 	defer hr.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(hr.Body, r.opts.MaxBodySize+1))
+	data, size, sum, streamed, err := readBody(hr.Body, hr.ContentLength, spec.maxBody)
 	if err != nil {
 		return nil, sent, fmt.Errorf("reading the response body: %w", err)
-	}
-	if int64(len(data)) > r.opts.MaxBodySize {
-		return nil, sent, fmt.Errorf("the response body is larger than the limit of %d MiB", r.opts.MaxBodySize>>20)
 	}
 	return &response{
 		status:   hr.StatusCode,
 		header:   hr.Header,
 		body:     data,
+		size:     size,
+		sha256:   sum,
+		streamed: streamed,
 		duration: r.opts.Now().Sub(start),
 		url:      r.Redact(hr.Request.URL.String()),
 	}, sent, nil
@@ -430,7 +429,7 @@ func (r *Runner) checkContext(n *node, inst *instance, st *state, resp *response
 	return dsl.EvalContext(n.checkRefs, instanceData{st: st, inst: inst, resp: resp}, st.sc.funcs)
 }
 
-func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response) []assertions.Result {
+func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response, maxBody int64) []assertions.Result {
 	req := n.request
 	ctx := r.checkContext(n, inst, st, resp)
 	ar := &assertions.Response{
@@ -445,13 +444,32 @@ func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response) [
 		out = append(out, implicitStatusCheck(req, resp))
 	}
 	if e := req.Expect; e != nil {
-		out = append(out, assertions.CheckExpect(assertions.Expect{
+		exp := assertions.Expect{
 			Status: e.Status, Headers: e.Headers, JSON: e.JSON,
 			BodyContains: e.BodyContains, BodyMatches: e.BodyMatches, JSONSchema: e.JSONSchema,
 			MaxDuration: e.MaxDuration, Schemas: &r.schemas,
-		}, ctx, ar)...)
+		}
+		if resp.streamed {
+			// A body that was not kept cannot be checked: say so instead.
+			for name, expr := range map[string]*hcl.Expression{"expect.json": &exp.JSON, "expect.body_contains": &exp.BodyContains,
+				"expect.body_matches": &exp.BodyMatches, "expect.json_schema": &exp.JSONSchema} {
+				if *expr != nil {
+					out = append(out, assertions.Result{Name: name, Diags: hcl.Diagnostics{
+						streamedBodyDiag(resp, maxBody, (*expr).Range().Ptr(), name)}})
+					*expr = nil
+				}
+			}
+		}
+		out = append(out, assertions.CheckExpect(exp, ctx, ar)...)
 	}
 	for _, a := range req.Asserts {
+		if resp.streamed {
+			if rng, ok := usesBody(a.Condition); ok {
+				out = append(out, assertions.Result{Name: "assert", Diags: hcl.Diagnostics{
+					streamedBodyDiag(resp, maxBody, rng, "This assert")}})
+				continue
+			}
+		}
 		warning, diags := r.severity(a, ctx)
 		if diags.HasErrors() {
 			out = append(out, assertions.Result{Name: "assert", Diags: diags})

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"math/big"
@@ -19,6 +21,8 @@ var responseType = cty.Object(map[string]cty.Type{
 	"status":      cty.Number,
 	"headers":     cty.Map(cty.String),
 	"body":        cty.String,
+	"body_size":   cty.Number,
+	"body_sha256": cty.String,
 	"json":        cty.DynamicPseudoType,
 	"duration_ms": cty.Number,
 	"url":         cty.String,
@@ -33,6 +37,11 @@ type response struct {
 	body     []byte
 	duration time.Duration
 	url      string
+	// streamed is set when the body was larger than the limit: it was
+	// read through a hash and not kept; size and sha256 describe it.
+	streamed bool
+	size     int64
+	sha256   string
 
 	jsonOnce sync.Once
 	jsonVal  cty.Value
@@ -73,18 +82,29 @@ func (r *response) value() cty.Value {
 		if len(headers) > 0 {
 			hv = cty.MapVal(headers)
 		}
-		body := string(r.body)
-		if !utf8.ValidString(body) {
-			body = strings.ToValidUTF8(body, "\uFFFD")
+		body := cty.NullVal(cty.String)
+		if !r.streamed {
+			s := string(r.body)
+			if !utf8.ValidString(s) {
+				s = strings.ToValidUTF8(s, "\uFFFD")
+			}
+			body = cty.StringVal(s)
 		}
 		j := r.json()
 		if j == cty.NilVal {
 			j = cty.NullVal(cty.DynamicPseudoType)
 		}
+		sum := r.sha256
+		if !r.streamed {
+			h := sha256.Sum256(r.body)
+			sum = hex.EncodeToString(h[:])
+		}
 		r.val = cty.ObjectVal(map[string]cty.Value{
 			"status":      cty.NumberIntVal(int64(r.status)),
 			"headers":     hv,
-			"body":        cty.StringVal(body),
+			"body":        body,
+			"body_size":   cty.NumberIntVal(r.size),
+			"body_sha256": cty.StringVal(sum),
 			"json":        j,
 			"duration_ms": cty.NumberIntVal(r.duration.Milliseconds()),
 			"url":         cty.StringVal(r.url),

@@ -47,7 +47,8 @@ type Options struct {
 	Observer Observer
 	// Now is the clock for durations; nil means time.Now.
 	Now func() time.Time
-	// MaxBodySize bounds a response body held in memory; 0 means 16 MiB.
+	// MaxBodySize bounds a response body held in memory when a request
+	// does not set max_body_size; 0 means DefaultMaxBodySize.
 	MaxBodySize int64
 	// Capture keeps each request's last exchange, redacted and shortened,
 	// in its result (for --verbose and reports).
@@ -94,7 +95,7 @@ func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
 		opts.Now = time.Now
 	}
 	if opts.MaxBodySize <= 0 {
-		opts.MaxBodySize = 16 << 20
+		opts.MaxBodySize = DefaultMaxBodySize
 	}
 	r := &Runner{coll: c, opts: opts, obs: &serialObserver{obs: opts.Observer}}
 	r.signer = opts.Signer

@@ -32,6 +32,7 @@ type endpointValue struct {
 	url     string
 	headers []pair
 	timeout time.Duration
+	maxBody int64
 	auth    *authSpec
 }
 
@@ -84,6 +85,8 @@ type requestSpec struct {
 	secretQuery []string
 	// client sends the request: its endpoint's when it has a tls block.
 	client *http.Client
+	// maxBody bounds the response body kept in memory.
+	maxBody int64
 }
 
 func (r *Runner) evalCredentials(n *node, st *state) hcl.Diagnostics {
@@ -169,6 +172,7 @@ func (r *Runner) evalEndpoint(n *node, st *state) hcl.Diagnostics {
 		headersVal = cty.UnknownVal(cty.Map(cty.String))
 	}
 	out.timeout, _ = ev.duration(e.Timeout, "timeout")
+	out.maxBody, _ = ev.size(e.MaxBodySize, "max_body_size")
 	out.auth = r.evalAuth(e.Auth, ev)
 	out.client = r.evalTLS(e.TLS, ev, st)
 	out.value = cty.ObjectVal(map[string]cty.Value{"url": urlVal, "headers": headersVal})
@@ -318,6 +322,12 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec,
 	r.evalBody(req, ev, spec, st)
 
 	spec.tags, _ = ev.strings(req.Tags, "tags")
+	spec.maxBody = r.opts.MaxBodySize
+	if n, ok := ev.size(req.MaxBodySize, "max_body_size"); ok {
+		spec.maxBody = n
+	} else if req.MaxBodySize == nil && ep != nil && ep.maxBody > 0 {
+		spec.maxBody = ep.maxBody
+	}
 	spec.timeout = DefaultTimeout
 	if d, ok := ev.duration(req.Timeout, "timeout"); ok {
 		spec.timeout = d
