@@ -8,4 +8,7 @@ cd "$(dirname "$0")/.."
 if [ -x scripts/e2e-setup.sh ]; then
   scripts/e2e-setup.sh
 fi
+if [ -x scripts/newman-setup.sh ]; then
+  scripts/newman-setup.sh
+fi
 go test -race -count=1 -timeout 20m ./...
