@@ -94,6 +94,17 @@ func StartMinIO(t testing.TB) *MinIO {
 			if resp.Status != http.StatusOK {
 				return fmt.Errorf("ListBuckets: %s", resp)
 			}
+			// STS comes up after S3: until IAM is initialised AssumeRole
+			// answers "Server not initialized, please try again".
+			probe := *m
+			probe.Endpoint = "http://127.0.0.1:" + strconv.Itoa(port)
+			sts, err := probe.AssumeRole(ctx, m.RootCredentials(), 900)
+			if err != nil {
+				return err
+			}
+			if sts.Status != http.StatusOK {
+				return fmt.Errorf("AssumeRole: %s", sts)
+			}
 			return nil
 		},
 	})

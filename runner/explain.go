@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -62,7 +63,24 @@ func (r *Runner) explainAuthFailure(spec *requestSpec, sent *sentAuth, resp *res
 			Subject:  subject,
 		}
 	}
-	body := string(resp.body)
+	// XML answers escape quotes (&#39;): read them as text.
+	body := html.UnescapeString(string(resp.body))
+	if d := r.explainBareMismatch(spec, sent, body, subject); d != nil {
+		return d
+	}
+	if m := s3RegionExpected.FindStringSubmatch(body); m != nil {
+		signed := m[1]
+		if signed == "" {
+			signed = sent.sigv4.params.Region
+		}
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Signature scope refused",
+			Detail: fmt.Sprintf("Likely cause: the region: sigrun signed for %q, the server expects %q. Set region = %q in the auth \"aws_sigv4\" block.",
+				signed, m[2], m[2]),
+			Subject: subject,
+		}
+	}
 	for _, se := range scopeErrors {
 		if se.re.MatchString(body) {
 			return &hcl.Diagnostic{
@@ -89,4 +107,56 @@ func (r *Runner) explainSigned(spec *requestSpec, s *signing) (*signer.Explanati
 	req.ContentLength = spec.size
 	req.Header.Set("X-Amz-Date", s.amzDate)
 	return r.signer.Explain(req, s.creds, s.hash, s.params)
+}
+
+var (
+	// s3RegionExpected is S3's (and MinIO's) AuthorizationHeaderMalformed
+	// message, which names both regions.
+	s3RegionExpected = regexp.MustCompile(`the region (?:'([^']*)' )?is wrong; expecting '([^']*)'`)
+	s3Code           = regexp.MustCompile(`<Code>([^<]+)</Code>`)
+	s3Region         = regexp.MustCompile(`<Region>([^<]+)</Region>`)
+	s3Resource       = regexp.MustCompile(`<Resource>([^<]+)</Resource>`)
+)
+
+// explainBareMismatch explains a SignatureDoesNotMatch from a server that
+// does not send back what it expected (MinIO, some S3-compatible stores):
+// it uses what the answer does carry (the region, the path the server
+// saw) and otherwise shows the canonical request sigrun signed, with the
+// usual causes.
+func (r *Runner) explainBareMismatch(spec *requestSpec, sent *sentAuth, body string, subject *hcl.Range) *hcl.Diagnostic {
+	m := s3Code.FindStringSubmatch(body)
+	if m == nil || m[1] != "SignatureDoesNotMatch" {
+		return nil
+	}
+	p := sent.sigv4.params
+	var cause string
+	if rm := s3Region.FindStringSubmatch(body); rm != nil && p.Region != "" && rm[1] != p.Region {
+		cause = fmt.Sprintf("the region: sigrun signed for %q, the server is in %q. Set region = %q in the auth \"aws_sigv4\" block", p.Region, rm[1], rm[1])
+	} else if rs := s3Resource.FindStringSubmatch(body); rs != nil {
+		if want := spec.url.EscapedPath(); rs[1] != want && rs[1] != spec.url.Path {
+			cause = fmt.Sprintf("the path: the server saw %q, sigrun signed %q (a proxy or a path rewrite between them?)", rs[1], want)
+		}
+	}
+	var b strings.Builder
+	if cause != "" {
+		fmt.Fprintf(&b, "Likely cause: %s.\n", cause)
+	} else {
+		b.WriteString("The server does not say what it expected (it sends back no canonical request), so sigrun cannot diff. " +
+			"The usual causes: a header or query parameter changed or added after signing (a proxy, a load balancer), " +
+			"a wrong secret key, or another service or region.\n")
+	}
+	if ours, err := r.explainSigned(spec, sent.sigv4); err == nil {
+		b.WriteString("\nsigrun signed this canonical request:\n")
+		for _, l := range strings.Split(ours.CanonicalRequest, "\n") {
+			b.WriteString("    ")
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Signature does not match",
+		Detail:   r.Redact(strings.TrimRight(b.String(), "\n")),
+		Subject:  subject,
+	}
 }
