@@ -139,3 +139,47 @@ func BenchmarkExec2000(b *testing.B) {
 		}
 	}
 }
+
+// countCollection is the harness's sigrun workload: one block with
+// count = n, signed GETs.
+func countCollection(n int) string {
+	return fmt.Sprintf(`
+variable "base_url" { type = string }
+credentials "c" {
+  access_key_id     = "AKIDEXAMPLE"
+  secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+}
+endpoint "api" {
+  url = var.base_url
+  auth "aws_sigv4" {
+    credentials = credentials.c
+    service     = "execute-api"
+    region      = "us-east-1"
+  }
+}
+request "r" {
+  count    = %d
+  endpoint = endpoint.api
+  path     = "/items/${count.index}"
+  query    = { a = "1", b = "x y" }
+  expect { status = 200 }
+}
+`, n)
+}
+
+// BenchmarkRunCount2000 is a whole run (load, validate, run) of 2,000
+// signed requests from one counted block at --parallel 8.
+func BenchmarkRunCount2000(b *testing.B) {
+	srv := benchServer(b)
+	src := countCollection(2000)
+	for b.Loop() {
+		c := loadB(b, src)
+		r, diags := runner.New(c, runner.Options{Parallel: 8, Vars: []dsl.VarSource{{Kind: dsl.VarFlag, Raw: "base_url=" + srv.URL}}})
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		if sum := r.Run(context.Background()); sum.Passed != 2000 {
+			b.Fatalf("passed %d", sum.Passed)
+		}
+	}
+}

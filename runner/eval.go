@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,7 +17,10 @@ import (
 // diagnostics and the secret strings it met (values marked sensitive), so
 // that they can be redacted from everything the run shows.
 type evaluator struct {
-	ctx     *hcl.EvalContext
+	ctx *hcl.EvalContext
+	// consts holds the values of a node's expressions that refer to
+	// nothing, evaluated once for all its instances; nil: none.
+	consts  *constCache
 	diags   hcl.Diagnostics
 	secrets []string
 	// unknown is set when a value was unknown: in a validate pass that is
@@ -25,20 +29,96 @@ type evaluator struct {
 }
 
 func (e *evaluator) eval(expr hcl.Expression, want cty.Type, what string) (cty.Value, bool) {
+	if v, ok := e.consts.get(expr, want); ok {
+		return v, true
+	}
 	v, diags := dsl.EvalExpr(expr, e.ctx, want, what)
 	e.diags = append(e.diags, diags...)
 	if diags.HasErrors() {
 		return cty.NilVal, false
 	}
-	v, marks := v.UnmarkDeep()
+	var marks cty.ValueMarks
+	if v.ContainsMarked() {
+		v, marks = v.UnmarkDeep()
+	}
 	if !v.IsWhollyKnown() {
 		e.unknown = true
 		return cty.NilVal, false
 	}
 	if _, sensitive := marks[dsl.Sensitive]; sensitive {
 		e.collectSecrets(v)
+	} else {
+		e.consts.put(expr, want, v)
 	}
 	return v, true
+}
+
+// constCache keeps the values of expressions that refer to nothing and
+// call no impure function: the same for every instance of a block. It is
+// safe for concurrent use.
+type constCache struct {
+	mu    sync.RWMutex
+	vals  map[constKey]cty.Value
+	pairs map[hcl.Expression][]pair
+	// constant lists the expressions that may be cached.
+	constant map[hcl.Expression]bool
+}
+
+type constKey struct {
+	expr hcl.Expression
+	want cty.Type
+}
+
+// newConstCache marks which of exprs are constant: no references and
+// only pure functions.
+func newConstCache(exprs []hcl.Expression) *constCache {
+	c := &constCache{vals: map[constKey]cty.Value{}, pairs: map[hcl.Expression][]pair{}, constant: map[hcl.Expression]bool{}}
+	for _, e := range exprs {
+		if e != nil && len(e.Variables()) == 0 && isPure([]hcl.Expression{e}) {
+			c.constant[e] = true
+		}
+	}
+	return c
+}
+
+func (c *constCache) get(expr hcl.Expression, want cty.Type) (cty.Value, bool) {
+	if c == nil || !c.constant[expr] {
+		return cty.NilVal, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.vals[constKey{expr, want}]
+	return v, ok
+}
+
+// getPairs and putPairs cache a constant map argument in its final form.
+// The pairs are shared: callers must not modify them.
+func (c *constCache) getPairs(expr hcl.Expression) ([]pair, bool) {
+	if c == nil || !c.constant[expr] {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	p, ok := c.pairs[expr]
+	return p, ok
+}
+
+func (c *constCache) putPairs(expr hcl.Expression, p []pair) {
+	if c == nil || !c.constant[expr] {
+		return
+	}
+	c.mu.Lock()
+	c.pairs[expr] = p
+	c.mu.Unlock()
+}
+
+func (c *constCache) put(expr hcl.Expression, want cty.Type, v cty.Value) {
+	if c == nil || !c.constant[expr] {
+		return
+	}
+	c.mu.Lock()
+	c.vals[constKey{expr, want}] = v
+	c.mu.Unlock()
 }
 
 func (e *evaluator) collectSecrets(v cty.Value) {
@@ -140,6 +220,9 @@ func (e *evaluator) multiMap(expr hcl.Expression, what string) ([]pair, bool) {
 	if expr == nil {
 		return nil, false
 	}
+	if p, ok := e.consts.getPairs(expr); ok {
+		return p, true
+	}
 	v, ok := e.eval(expr, cty.DynamicPseudoType, what)
 	if !ok || v.IsNull() {
 		return nil, false
@@ -175,6 +258,9 @@ func (e *evaluator) multiMap(expr hcl.Expression, what string) ([]pair, bool) {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	if len(e.diags) == 0 {
+		e.consts.putPairs(expr, out)
+	}
 	return out, true
 }
 
@@ -182,6 +268,9 @@ func (e *evaluator) multiMap(expr hcl.Expression, what string) ([]pair, bool) {
 func (e *evaluator) stringMap(expr hcl.Expression, what string) ([]pair, bool) {
 	if expr == nil {
 		return nil, false
+	}
+	if p, ok := e.consts.getPairs(expr); ok {
+		return p, true
 	}
 	v, ok := e.eval(expr, cty.Map(cty.String), what)
 	if !ok || v.IsNull() {
@@ -194,5 +283,8 @@ func (e *evaluator) stringMap(expr hcl.Expression, what string) ([]pair, bool) {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	if len(e.diags) == 0 {
+		e.consts.putPairs(expr, out)
+	}
 	return out, true
 }

@@ -57,6 +57,8 @@ type node struct {
 	// requestDeps are the request blocks this request waits for, directly
 	// or through locals, endpoints and modules (display names).
 	requestDeps []string
+	// consts caches the request's constant argument values.
+	consts *constCache
 	// info is what the validate pass learnt, for Plan.
 	info *planInfo
 	// specs are the instances as evaluated by the validate pass, by
@@ -124,7 +126,7 @@ func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 			p.requestOrder = append(p.requestOrder, len(p.nodes))
 			add(sc, &node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
 				inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs,
-				pure: isPure(append(r.InputExprs(), r.ExpandExprs()...))})
+				pure: isPure(append(r.InputExprs(), r.ExpandExprs()...)), consts: newConstCache(r.InputExprs())})
 		}
 		for _, o := range c.Outputs {
 			add(sc, &node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})

@@ -193,13 +193,15 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 				add(moreDiags)
 				tags[v] = spec.tags
 				if i == 0 {
+					// Checks are type-checked once per block: their
+					// response is unknown for every instance alike.
+					add(r.validateChecks(n, inst, st))
 					var known []*instance
 					if set.known {
 						known = insts
 					}
 					r.recordPlan(n, st, known, !set.known, spec)
 				}
-				add(r.validateChecks(n, inst, st))
 				if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
 					if n.specs == nil {
 						n.specs = map[string]*requestSpec{}
