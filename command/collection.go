@@ -162,10 +162,14 @@ func collectionDir(path string) string {
 	return path
 }
 
+// requestNames lists the names a run's lines may show, to align them:
+// every request block, and its instances when they are known before the
+// run.
 func requestNames(r *runner.Runner) []string {
 	var names []string
-	for _, req := range r.Collection().Requests {
-		names = append(names, req.Name)
+	for _, pr := range r.Plan() {
+		names = append(names, pr.Name)
+		names = append(names, pr.Instances...)
 	}
 	return names
 }

@@ -90,10 +90,10 @@ func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, di
 	if v.ContainsMarked() {
 		return nil, false, sensitiveExpansion(req.ForEach, "for_each")
 	}
-	if !v.IsWhollyKnown() {
-		if v.IsKnown() && (v.Type().IsMapType() || v.Type().IsObjectType()) && v.LengthInt() == 0 {
-			return nil, false, nil
-		}
+	// A known map or object has known keys even when its values wait on a
+	// response (for_each = request.other): the instances are known, each
+	// with an unknown each.value. Anything else must be wholly known.
+	if !v.IsKnown() || (!v.IsWhollyKnown() && !(v.Type().IsMapType() || v.Type().IsObjectType())) {
 		return nil, true, nil
 	}
 	if v.IsNull() {
