@@ -88,8 +88,10 @@ func newRoot(p *Process) *cobra.Command {
 			"  sigrun run ./smoke --var stage=prod\n" +
 			"  sigrun validate ./smoke",
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // ours has examples: completion.go
 	root.AddCommand(newRunCommand(p), newValidateCommand(p), newPlanCommand(p), newGraphCommand(p), newFmtCommand(p), newCallCommand(p), newPresignCommand(p), newDemoCommand(p), newImportCommand(p), newExportCommand(p))
+	root.AddCommand(newReportCommand(p), newCompletionCommand(root))
+	registerCompletions(root)
 	return root
 }
 

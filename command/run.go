@@ -17,6 +17,7 @@ func newRunCommand(p *Process) *cobra.Command {
 	var parallel int
 	var failFast bool
 	var outputsFile string
+	var rep reportFlags
 	cmd := &cobra.Command{
 		Use:   "run [DIR]",
 		Short: "Run a collection: sign, send and check every request",
@@ -31,11 +32,14 @@ func newRunCommand(p *Process) *cobra.Command {
 			if parallel < 1 {
 				return exitf(ExitInvalid, "--parallel must be at least 1, not %d", parallel)
 			}
-			r, err := prepare(p, dirArg(args), &flags, runner.Options{Parallel: parallel, FailFast: failFast})
+			if err := rep.parse(dirArg(args)); err != nil {
+				return err
+			}
+			r, err := rep.prepare(p, dirArg(args), &flags, runner.Options{Parallel: parallel, FailFast: failFast, Capture: rep.capture()})
 			if err != nil {
 				return err
 			}
-			sum, err := runAndReport(cmd, p, r)
+			sum, err := runAndReportWith(cmd, p, r, &rep)
 			if outputsFile != "" {
 				if werr := writeOutputs(outputsFile, sum); werr != nil {
 					return exitf(ExitFailed, "--outputs %s: %s", outputsFile, werr)
@@ -45,6 +49,7 @@ func newRunCommand(p *Process) *cobra.Command {
 		},
 	}
 	flags.register(cmd.Flags())
+	rep.register(cmd.Flags())
 	cmd.Flags().StringVar(&outputsFile, "outputs", "", "write the outputs to FILE as a JSON object, for scripts")
 	cmd.Flags().IntVar(&parallel, "parallel", runner.DefaultParallel, "most requests in flight at once")
 	cmd.Flags().BoolVar(&failFast, "fail-fast", false, "stop starting requests after the first failure")
@@ -54,17 +59,25 @@ func newRunCommand(p *Process) *cobra.Command {
 // runAndReport runs r with the terminal view and maps the outcome to an
 // exit code; the summary is returned for what is written after the run.
 func runAndReport(cmd *cobra.Command, p *Process, r *runner.Runner) (*runner.Summary, error) {
+	return runAndReportWith(cmd, p, r, nil)
+}
+
+// runAndReportWith is runAndReport with run's report flags (nil: none):
+// --verbose, the progress line, GitHub annotations, and the reports,
+// written whatever the outcome.
+func runAndReportWith(cmd *cobra.Command, p *Process, r *runner.Runner, rep *reportFlags) (*runner.Summary, error) {
 	ctx := cmd.Context()
 	v := view.NewRun(p.Stdout, p.stdoutStyles(), r.Collection().Files, r.Redact, requestNames(r))
-	r.SetObserver(v)
+	r.SetObserver(rep.start(p, r, v))
 	sum := r.Run(ctx)
+	reportErr := rep.finish(p, r, sum)
 	switch {
 	case sum.Interrupted:
 		return sum, silentExit(ExitInterrupted)
 	case !sum.OK():
 		return sum, silentExit(ExitFailed)
 	}
-	return sum, nil
+	return sum, reportErr
 }
 
 // writeOutputs writes the run's outputs as one JSON object. Sensitive

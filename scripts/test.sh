@@ -11,4 +11,7 @@ fi
 if [ -x scripts/newman-setup.sh ]; then
   scripts/newman-setup.sh
 fi
+if [ -x scripts/chromium-setup.sh ]; then
+  scripts/chromium-setup.sh
+fi
 go test -race -count=1 -timeout 20m ./...
