@@ -48,10 +48,13 @@ type RequestResult struct {
 	// Path is the URL's path and query, for the one-line summary.
 	Path       string
 	StatusCode int
-	Duration   time.Duration
-	Attempts   int
-	Outcome    Outcome
-	Checks     []assertions.Result
+	// Duration is the last attempt's; Elapsed is the whole request's, from
+	// Started, over every attempt and the pauses between them.
+	Duration time.Duration
+	Elapsed  time.Duration
+	Attempts int
+	Outcome  Outcome
+	Checks   []assertions.Result
 	// Diags are the reasons for a failure: evaluation errors, transport
 	// errors and failing checks.
 	Diags hcl.Diagnostics

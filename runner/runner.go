@@ -69,6 +69,8 @@ type Runner struct {
 	vars     map[string]cty.Value
 	scopes   []*scope
 	selected selection
+	// tags are each request vertex's tags, from the validate pass.
+	tags map[int][]string
 
 	obs      *serialObserver
 	client   *http.Client
@@ -133,6 +135,7 @@ func New(c *dsl.Collection, opts Options) (*Runner, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	r.tags = tags
 	r.selected, moreDiags = r.selectNodes(opts.Targets, opts.Tags, func(v int) []string { return tags[v] })
 	diags = append(diags, moreDiags...)
 	if moreDiags.HasErrors() {
@@ -344,7 +347,7 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 				if perNode[v] != nil {
 					break // visited: its instances say what happened
 				}
-				rr := &RequestResult{Name: r.scopes[n.sc].requestName(n.request.Name), DeclRange: n.declRange, Outcome: Skipped}
+				rr := r.blockResult(n, v, Skipped)
 				if res.Outcome == graph.NotRun {
 					rr.Outcome, rr.SkipReason = NotRun, notRunReason
 				} else {
@@ -356,7 +359,8 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 			// Instances whose jobs never started.
 			for i, rr := range perNode[v] {
 				if rr == nil {
-					rr = &RequestResult{Name: instsOf[v][i].name, DeclRange: n.declRange, Outcome: NotRun, SkipReason: notRunReason}
+					rr = r.blockResult(n, v, NotRun)
+					rr.Name, rr.SkipReason = instsOf[v][i].name, notRunReason
 					perNode[v][i] = rr
 					r.obs.finished(rr)
 				}
@@ -411,7 +415,8 @@ func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, per
 		diags = badExpansion(n.request.ExpandExprs()[0], nil, "for_each", "The value is not known: it depends on a value that is not available.")
 	}
 	if diags.HasErrors() {
-		rr := &RequestResult{Name: st.sc.requestName(n.request.Name), DeclRange: n.declRange, Outcome: Failed, Diags: diags}
+		rr := r.blockResult(n, v, Failed)
+		rr.Diags = diags
 		perNode[v] = []*RequestResult{rr}
 		r.obs.finished(rr)
 		return nil, errNodeFailed
@@ -429,6 +434,7 @@ func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, per
 			// The run's context, not the walk's: --fail-fast stops new
 			// requests but lets those in flight finish.
 			res := r.runInstance(ctx, n, inst, st)
+			res.Elapsed = r.opts.Now().Sub(res.Started)
 			perNode[v][i] = res
 			if res.Outcome != Passed {
 				if r.opts.FailFast && res.Outcome == Failed {
@@ -440,6 +446,21 @@ func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, per
 		}
 	}
 	return jobs, nil
+}
+
+// blockResult is the result of a request block that did not run as
+// instances: skipped, not run, or failed before expanding.
+func (r *Runner) blockResult(n *node, v int, o Outcome) *RequestResult {
+	sc := r.scopes[n.sc]
+	return &RequestResult{
+		Name:      sc.requestName(n.request.Name),
+		Block:     sc.requestName(n.request.Name),
+		Module:    strings.TrimSuffix(sc.prefix, "."),
+		DependsOn: n.requestDeps,
+		Tags:      r.tags[v],
+		DeclRange: n.declRange,
+		Outcome:   o,
+	}
 }
 
 var errNodeFailed = fmt.Errorf("node failed")
