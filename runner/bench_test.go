@@ -183,3 +183,15 @@ func BenchmarkRunCount2000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidate10000 is New on 10,000 request blocks: the checks of
+// `sigrun validate` (decoding excluded).
+func BenchmarkValidate10000(b *testing.B) {
+	c := loadB(b, benchCollection(10000))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, diags := runner.New(c, runner.Options{Vars: []dsl.VarSource{{Kind: dsl.VarFlag, Raw: "base_url=http://127.0.0.1:1"}}}); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}

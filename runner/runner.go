@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -159,10 +160,16 @@ func NewHTTPClient(parallel int) *http.Client {
 // (instances of one block share their diagnostics).
 func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 	states := r.newStates(true)
+	var mu sync.Mutex
 	var diags hcl.Diagnostics
 	tags := map[int][]string{}
 	seen := map[string]bool{}
 	add := func(ds hcl.Diagnostics) {
+		if len(ds) == 0 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
 		for _, d := range ds {
 			key := d.Summary
 			if d.Subject != nil {
@@ -174,7 +181,10 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 			}
 		}
 	}
-	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{Limit: 1, Less: r.plan.less},
+	// Requests are evaluated as jobs, in parallel on every core: they are
+	// independent once what they refer to is evaluated.
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{Limit: workers, Less: r.plan.less},
 		func(_ context.Context, v int) ([]graph.Job, error) {
 			n := r.plan.nodes[v]
 			st := states[n.sc]
@@ -190,39 +200,71 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 				// each.key and each.value unknown.
 				insts = []*instance{{key: cty.DynamicVal, value: cty.DynamicVal, name: n.request.Name}}
 			}
-			for i, inst := range insts {
+			for _, inst := range insts {
 				set.ids = append(set.ids, inst.id)
-				spec, moreDiags := r.buildRequest(n, inst, st)
-				add(moreDiags)
-				tags[v] = spec.tags
-				if i == 0 {
-					// Checks are type-checked once per block: their
-					// response is unknown for every instance alike.
-					add(r.validateChecks(n, inst, st))
-					var known []*instance
-					if set.known {
-						known = insts
-					}
-					r.recordPlan(n, st, known, !set.known, spec)
-				}
-				if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
-					if n.specs == nil {
-						n.specs = map[string]*requestSpec{}
-					}
-					n.specs[inst.id] = spec
-				}
-			}
-			if len(insts) == 0 {
-				r.recordPlan(n, st, nil, false, nil)
 			}
 			if set.expanded {
 				st.setInstances(n.request.Name, set)
 			}
-			return nil, nil
+			if len(insts) == 0 {
+				r.recordPlan(n, st, nil, false, nil)
+				return nil, nil
+			}
+			// Large blocks are split into chunks that run in parallel.
+			chunks := 1
+			if len(insts) >= 64 {
+				chunks = workers
+			}
+			var specsMu sync.Mutex
+			jobs := make([]graph.Job, 0, chunks)
+			for c := range chunks {
+				lo, hi := c*len(insts)/chunks, (c+1)*len(insts)/chunks
+				jobs = append(jobs, func(context.Context) error {
+					for i := lo; i < hi; i++ {
+						inst := insts[i]
+						spec, moreDiags := r.buildRequest(n, inst, st)
+						add(moreDiags)
+						if i == 0 {
+							mu.Lock()
+							tags[v] = spec.tags
+							mu.Unlock()
+							// Checks are type-checked once per block: their
+							// response is unknown for every instance alike.
+							add(r.validateChecks(n, inst, st))
+							var known []*instance
+							if set.known {
+								known = insts
+							}
+							r.recordPlan(n, st, known, !set.known, spec)
+						}
+						if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
+							specsMu.Lock()
+							if n.specs == nil {
+								n.specs = map[string]*requestSpec{}
+							}
+							n.specs[inst.id] = spec
+							specsMu.Unlock()
+						}
+					}
+					return nil
+				})
+			}
+			return jobs, nil
 		})
 	if err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid graph", Detail: err.Error()})
 	}
+	// Jobs finish in any order: report in source order, every time.
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 	return tags, diags
 }
 
