@@ -139,6 +139,9 @@ func checkStatus(expr hcl.Expression, ctx *hcl.EvalContext, resp *Response) Resu
 		i, _ := n.AsBigFloat().Int64()
 		allowed = []int{int(i)}
 	}
+	if len(allowed) == 0 {
+		return failure(name, "Invalid expect.status", fmt.Sprintf("expect.status is an empty list, so no status can pass (got %d).", resp.Status), expr, ctx)
+	}
 	for _, a := range allowed {
 		if a == resp.Status {
 			return Result{Name: "expect." + name, Passed: true}

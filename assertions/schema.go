@@ -92,7 +92,7 @@ func checkJSONSchema(expr hcl.Expression, ctx *hcl.EvalContext, resp *Response, 
 		return failure(name, "Response is not JSON",
 			fmt.Sprintf("expect.json_schema needs a JSON body, but the body does not parse as JSON. It starts: %s", bodySnippet(resp.Body)), expr, ctx)
 	}
-	err = schema.Validate(inst)
+	err = validateSafely(schema, inst)
 	if err == nil {
 		return Result{Name: "expect." + name, Passed: true}
 	}

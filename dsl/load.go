@@ -97,6 +97,10 @@ func loadTree(fsys fs.FS, dir, osDir string, only []string, stack []string) (*Co
 			})
 			continue
 		}
+		if moreDiags := checkNesting(src, displayName(dir, name), false); moreDiags.HasErrors() {
+			diags = append(diags, moreDiags...)
+			continue
+		}
 		f, moreDiags := parser.ParseHCL(src, displayName(dir, name))
 		diags = append(diags, moreDiags...)
 		if f == nil || moreDiags.HasErrors() {

@@ -166,6 +166,9 @@ func parseRawVariable(v *Variable, raw, label string) (cty.Value, hcl.Diagnostic
 	if !v.ParseHCL {
 		return cty.StringVal(raw), nil
 	}
+	if diags := checkNesting([]byte(raw), label, true); diags.HasErrors() {
+		return cty.NilVal, diags
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), label, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, hcl.Diagnostics{{
@@ -202,6 +205,9 @@ func convertVariable(v *Variable, val cty.Value, label string, subject *hcl.Rang
 }
 
 func (c *Collection) parseVarFile(src VarSource) (map[string]cty.Value, hcl.Diagnostics) {
+	if diags := checkNesting(src.Src, src.Filename, false); diags.HasErrors() {
+		return nil, diags
+	}
 	f, diags := hclsyntax.ParseConfig(src.Src, src.Filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags

@@ -248,9 +248,10 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		return nil, sent, err
 	}
 	defer hr.Body.Close()
-	data, size, sum, streamed, err := readBody(hr.Body, hr.ContentLength, spec.maxBody)
+	cr := &countingReader{r: hr.Body}
+	data, size, sum, streamed, err := readBody(cr, hr.ContentLength, spec.maxBody)
 	if err != nil {
-		return nil, sent, fmt.Errorf("reading the response body: %w", err)
+		return nil, sent, bodyReadError(err, cr.n, hr, spec.timeout)
 	}
 	return &response{
 		status:   hr.StatusCode,
@@ -393,7 +394,9 @@ func (r *Runner) awsCredentials(ctx context.Context, cv *credentialsValue) (aws.
 // another host every credential is dropped, so a signature, token or key is
 // never sent to a host it was not made for.
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
+	// via holds the requests made so far: the first and one per redirect
+	// followed, so the 11th redirect is the first refused.
+	if len(via) > 10 {
 		return errors.New("stopped after 10 redirects")
 	}
 	first := via[0]
@@ -410,6 +413,8 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 				req.Header.Del(h)
 			}
 		}
+		// The Referer is the previous URL, with an API key in its query.
+		req.Header.Del("Referer")
 		return nil
 	}
 	if sent != nil && sent.sigv4 != nil {

@@ -113,6 +113,10 @@ func (r *response) value() cty.Value {
 	return r.val
 }
 
+// maxJSONExp bounds the binary exponent of a number decoded from a
+// response (2^4096 is about 1e1233).
+const maxJSONExp = 4096
+
 // jsonToCty converts a value decoded by encoding/json (with UseNumber) to
 // cty: objects become objects, arrays tuples, numbers exact numbers.
 func jsonToCty(v any) cty.Value {
@@ -125,7 +129,9 @@ func jsonToCty(v any) cty.Value {
 		return cty.StringVal(x)
 	case json.Number:
 		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
-		if err != nil {
+		// Beyond about 1e±1233 a number is kept as written: printing
+		// 1e100000000 in full (a diagnostic, jsonencode) takes hours.
+		if err != nil || f.MantExp(nil) > maxJSONExp || f.MantExp(nil) < -maxJSONExp {
 			return cty.StringVal(string(x))
 		}
 		return cty.NumberVal(f)
