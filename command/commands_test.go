@@ -134,3 +134,12 @@ func TestTargetTagsOutputs(t *testing.T) {
 		t.Fatalf("outputs file %s: %v", b, err)
 	}
 }
+
+// fmt refuses a file nested too deep for HCL's parser instead of crashing.
+func TestFmtDeepNesting(t *testing.T) {
+	dir := writeCollection(t, map[string]string{"main.hcl": "x = " + strings.Repeat("[", 100000) + "\n"})
+	res := run(t, context.Background(), nil, "fmt", dir)
+	if res.code != 2 || !strings.Contains(res.stderr, "Nesting too deep") {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/cobra"
+
+	"github.com/sigrun-dev/sigrun/dsl"
 )
 
 func newFmtCommand(p *Process) *cobra.Command {
@@ -37,6 +39,10 @@ func newFmtCommand(p *Process) *cobra.Command {
 				src, err := os.ReadFile(f)
 				if err != nil {
 					return exitf(ExitInvalid, "%s: %s", f, pathErr(err))
+				}
+				if moreDiags := dsl.CheckNesting(src, f); moreDiags.HasErrors() {
+					diags = append(diags, moreDiags...)
+					continue
 				}
 				if _, moreDiags := hclsyntax.ParseConfig(src, f, hcl.InitialPos); moreDiags.HasErrors() {
 					diags = append(diags, moreDiags...)

@@ -18,6 +18,12 @@ const MaxNesting = 1000
 // HCL's scanner, which is not recursive, so brackets inside strings and
 // comments do not count. expr says src is one expression (a --var value)
 // rather than a file.
+// CheckNesting refuses a file nested more than MaxNesting levels deep,
+// before HCL's recursive parser would overflow its stack on it.
+func CheckNesting(src []byte, filename string) hcl.Diagnostics {
+	return checkNesting(src, filename, false)
+}
+
 func checkNesting(src []byte, filename string, expr bool) hcl.Diagnostics {
 	var tokens hclsyntax.Tokens
 	if expr {

@@ -185,11 +185,16 @@ func stripAuth(h http.Header) {
 // (net/http keeps Authorization for subdomains and never strips the token).
 // It stops after 10 redirects, like net/http's default.
 func CheckRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
+	// via holds the first request and one per redirect followed: the
+	// 11th redirect is the first refused.
+	if len(via) > 10 {
 		return errors.New("stopped after 10 redirects")
 	}
 	if len(via) > 0 && requestHost(via[0]) != requestHost(req) {
 		stripAuth(req.Header)
+		// The Referer is the previous URL, which may carry a presigned
+		// query or an API key.
+		req.Header.Del("Referer")
 	}
 	return nil
 }
