@@ -6,11 +6,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // LoadPath loads the collection at p: every *.hcl file directly in p when p
@@ -84,31 +86,36 @@ func loadTree(fsys fs.FS, dir, osDir string, only []string, stack []string) (*Co
 	}
 	sort.Strings(names)
 
-	parser := hclparse.NewParser()
 	c := newCollection(dir)
 	c.osDir = osDir
-	for _, name := range names {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read file",
-				Detail:   cleanPathError(err),
-			})
-			continue
-		}
-		if moreDiags := checkNesting(src, displayName(dir, name), false); moreDiags.HasErrors() {
-			diags = append(diags, moreDiags...)
-			continue
-		}
-		f, moreDiags := parser.ParseHCL(src, displayName(dir, name))
-		diags = append(diags, moreDiags...)
-		if f == nil || moreDiags.HasErrors() {
-			continue
-		}
-		diags = append(diags, c.decodeFile(f)...)
+	c.Files = make(map[string]*hcl.File, len(names))
+	// Files are read and parsed in parallel (parsing is most of the cost of
+	// a large suite), then decoded one by one in name order, so positions
+	// and diagnostics do not depend on timing.
+	parsed := make([]parsedFile, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			parsed[i] = parseFile(fsys, name, displayName(dir, name))
+		}()
 	}
-	c.Files = parser.Files()
+	wg.Wait()
+	for _, pf := range parsed {
+		diags = append(diags, pf.diags...)
+		if pf.file == nil {
+			continue
+		}
+		c.Files[pf.file.filename] = pf.file.File
+		if pf.diags.HasErrors() {
+			continue
+		}
+		diags = append(diags, c.decodeFile(pf.file.File)...)
+	}
 	if diags.HasErrors() {
 		return c, diags
 	}
@@ -352,4 +359,34 @@ func duplicateDiag(kind, name string, rng, prev hcl.Range) *hcl.Diagnostic {
 			kind, name, prev.Filename, prev.Start.Line, prev.Start.Column),
 		Subject: rng.Ptr(),
 	}
+}
+
+type namedFile struct {
+	*hcl.File
+	filename string
+}
+
+type parsedFile struct {
+	file  *namedFile
+	diags hcl.Diagnostics
+}
+
+// parseFile reads and parses one file of a collection.
+func parseFile(fsys fs.FS, name, display string) parsedFile {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return parsedFile{diags: hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read file",
+			Detail:   cleanPathError(err),
+		}}}
+	}
+	if diags := checkNesting(src, display, false); diags.HasErrors() {
+		return parsedFile{diags: diags}
+	}
+	f, diags := hclsyntax.ParseConfig(src, display, hcl.InitialPos)
+	if f == nil {
+		return parsedFile{diags: diags}
+	}
+	return parsedFile{file: &namedFile{File: f, filename: display}, diags: diags}
 }
