@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sigrun-dev/sigrun/signer"
 )
@@ -134,7 +135,7 @@ func (c *curlConv) text(w Word) string {
 	return b.String()
 }
 
-var reEnvToken = regexp.MustCompile(`SIGRUNENV\d+END`)
+var reEnvToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`SIGRUNENV\d+END`) })
 
 // Options that take a value, by program. curl's short options may have
 // the value attached (-XPOST).
@@ -380,7 +381,7 @@ func (c *curlConv) flag(name string, w *Word) error {
 func (c *curlConv) tmpl(s string) template {
 	var t template
 	last := 0
-	for _, m := range reEnvToken.FindAllStringIndex(s, -1) {
+	for _, m := range reEnvToken().FindAllStringIndex(s, -1) {
 		if m[0] > last {
 			t = append(t, tmplPart{lit: s[last:m[0]]})
 		}
@@ -436,13 +437,13 @@ func (c *curlConv) declare(key, name, desc string) *Variable {
 func (c *curlConv) secret(s, role, what string) Expr {
 	t := c.tmpl(s)
 	if len(t) == 1 && t[0].expr != "" {
-		for _, tok := range reEnvToken.FindAllString(s, -1) {
+		for _, tok := range reEnvToken().FindAllString(s, -1) {
 			c.envVar(c.envTokens[tok], true)
 		}
 		return t[0].expr
 	}
 	if !t.isLiteral() {
-		for _, tok := range reEnvToken.FindAllString(s, -1) {
+		for _, tok := range reEnvToken().FindAllString(s, -1) {
 			c.envVar(c.envTokens[tok], true)
 		}
 		return t.expr()
@@ -455,7 +456,7 @@ func (c *curlConv) secret(s, role, what string) Expr {
 
 // isEnvRef reports whether s is exactly $NAME.
 func (c *curlConv) isEnvRef(s, name string) bool {
-	return reEnvToken.FindString(s) == s && c.envTokens[s] == name
+	return reEnvToken().FindString(s) == s && c.envTokens[s] == name
 }
 
 func (c *curlConv) build() (*Result, error) {
@@ -632,7 +633,7 @@ func (c *curlConv) commandText() string {
 	if len(c.urls) > 0 {
 		s += " " + c.urls[0]
 	}
-	s = reEnvToken.ReplaceAllStringFunc(s, func(tok string) string { return "$" + c.envTokens[tok] })
+	s = reEnvToken().ReplaceAllStringFunc(s, func(tok string) string { return "$" + c.envTokens[tok] })
 	return s
 }
 
@@ -660,7 +661,7 @@ func unescapePathKeepSlash(p string) string {
 
 // hostName names an endpoint after its host's first label.
 func hostName(host string) string {
-	if reEnvToken.MatchString(host) {
+	if reEnvToken().MatchString(host) {
 		return "api"
 	}
 	label, _, _ := strings.Cut(host, ".")
@@ -676,7 +677,7 @@ func requestName(method, p string) string {
 	last := ""
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
-		if s != "" && !reEnvToken.MatchString(s) && strings.Trim(s, "0123456789-") != "" {
+		if s != "" && !reEnvToken().MatchString(s) && strings.Trim(s, "0123456789-") != "" {
 			last = s
 			break
 		}
@@ -732,7 +733,7 @@ func (c *curlConv) body(req *Request, headers *[]KV, contentType string, addQuer
 	joined := strings.Join(parts, "&")
 	isJSON := c.data[0].kind == "json" || strings.Contains(strings.ToLower(contentType), "json")
 	if isJSON {
-		probe := reEnvToken.ReplaceAllString(joined, "x")
+		probe := reEnvToken().ReplaceAllString(joined, "x")
 		if _, err := decodeOrderedJSON(probe); err == nil {
 			v, _ := decodeOrderedJSON(joined)
 			req.JSON = jsonExpr(v, c.tmpl)
@@ -826,7 +827,7 @@ func (c *curlConv) encodePiece(d dataPiece) string {
 func (c *curlConv) escapeKeepTokens(s string) string {
 	var b strings.Builder
 	last := 0
-	for _, m := range reEnvToken.FindAllStringIndex(s, -1) {
+	for _, m := range reEnvToken().FindAllStringIndex(s, -1) {
 		b.WriteString(url.QueryEscape(s[last:m[0]]))
 		b.WriteString(s[m[0]:m[1]])
 		last = m[1]
@@ -908,7 +909,7 @@ func (c *curlConv) formPart(f formPiece) Part {
 }
 
 func (c *curlConv) localPath(p string) string {
-	p = reEnvToken.ReplaceAllStringFunc(p, func(tok string) string { return "$" + c.envTokens[tok] })
+	p = reEnvToken().ReplaceAllStringFunc(p, func(tok string) string { return "$" + c.envTokens[tok] })
 	if !filepath.IsAbs(p) && c.opts.WorkingDir != "" {
 		return filepath.Join(c.opts.WorkingDir, p)
 	}
@@ -935,7 +936,7 @@ func (c *curlConv) awsAuth(ep *Endpoint, host, sessionHeader string) *Credential
 		}
 	}
 	if service == "" || region == "" {
-		if _, err := signer.InferParams(host); err != nil && !reEnvToken.MatchString(host) {
+		if _, err := signer.InferParams(host); err != nil && !reEnvToken().MatchString(host) {
 			// Not an AWS host name: awscurl's defaults.
 			if service == "" {
 				service = "execute-api"

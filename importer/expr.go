@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Helpers that build HCL expressions as source text.
@@ -121,7 +122,7 @@ func (t template) textExpr() Expr {
 }
 
 // simpleKey matches object keys written without quotes.
-var simpleKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var simpleKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // objectKey is k as an object constructor key: bare when it is a plain
 // identifier that is not a keyword, quoted otherwise.
@@ -130,7 +131,7 @@ func objectKey(k string) Expr {
 	case "true", "false", "null", "for", "in", "if":
 		return quote(k)
 	}
-	if simpleKey.MatchString(k) {
+	if simpleKey().MatchString(k) {
 		return Expr(k)
 	}
 	return quote(k)

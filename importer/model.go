@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -245,7 +246,7 @@ func (f *File) Render() ([]byte, error) {
 			return nil, err
 		}
 	}
-	src := hclwrite.Format(emptyBlock.ReplaceAll(hf.Bytes(), []byte("$1{}\n")))
+	src := hclwrite.Format(emptyBlock().ReplaceAll(hf.Bytes(), []byte("$1{}\n")))
 	// The result must load: parse it as sigrun will.
 	if _, diags := hclsyntax.ParseConfig(src, f.Name, hcl.InitialPos); diags.HasErrors() {
 		return nil, fmt.Errorf("generated HCL does not parse: %s\n%s", diags.Error(), src)
@@ -255,7 +256,7 @@ func (f *File) Render() ([]byte, error) {
 
 // emptyBlock matches a block with nothing inside, which hclwrite writes on
 // two lines: `auth "none" {}` reads better.
-var emptyBlock = regexp.MustCompile(`(?m)^([ \t]*[a-z_]+(?: "[^"\n]*")* )\{\n[ \t]*\}\n`)
+var emptyBlock = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^([ \t]*[a-z_]+(?: "[^"\n]*")* )\{\n[ \t]*\}\n`) })
 
 // Block renderers.
 

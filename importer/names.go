@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -71,10 +72,12 @@ func (n *namer) take(base string) string {
 }
 
 // secretName matches variable and field names that hold secrets.
-var secretName = regexp.MustCompile(`(?i)(secret|token|passw|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|signature|session|bearer|auth)`)
+var secretName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(secret|token|passw|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|signature|session|bearer|auth)`)
+})
 
 // looksSecret reports whether a variable named name probably holds a
 // secret, by its name alone.
 func looksSecret(name string) bool {
-	return secretName.MatchString(name)
+	return secretName().MatchString(name)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // PostmanOptions configure ImportPostman.
@@ -201,15 +202,15 @@ func (c *pmConverter) ref(name string) Expr {
 }
 
 var (
-	rePMVar     = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
-	rePMBaseVar = regexp.MustCompile(`^(\{\{[^{}]+\}\})(/.*)?$`)
+	rePMVar     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{([^{}]+)\}\}`) })
+	rePMBaseVar = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\{\{[^{}]+\}\})(/.*)?$`) })
 )
 
 // tmpl parses Postman's {{variable}} syntax.
 func (c *pmConverter) tmpl(s string) template {
 	var t template
 	last := 0
-	for _, m := range rePMVar.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range rePMVar().FindAllStringSubmatchIndex(s, -1) {
 		if m[0] > last {
 			t = append(t, tmplPart{lit: s[last:m[0]]})
 		}
@@ -226,7 +227,7 @@ func (c *pmConverter) tmpl(s string) template {
 // A literal secret is never written: it becomes a variable without a
 // default named role.
 func (c *pmConverter) secret(value, role, what string) Expr {
-	if m := rePMVar.FindStringSubmatch(value); m != nil && m[0] == value && !strings.HasPrefix(strings.TrimSpace(m[1]), "$") {
+	if m := rePMVar().FindStringSubmatch(value); m != nil && m[0] == value && !strings.HasPrefix(strings.TrimSpace(m[1]), "$") {
 		name := strings.TrimSpace(m[1])
 		if e, ok := c.setters[name]; ok {
 			return e
@@ -478,7 +479,7 @@ func (c *pmConverter) splitURL(u *pmURL) (base template, p Expr, query []KV) {
 	if u.structured {
 		host := strings.Join(u.Host, ".")
 		switch {
-		case u.Protocol == "" && len(u.Host) == 1 && rePMVar.FindString(host) == host && u.Port == "":
+		case u.Protocol == "" && len(u.Host) == 1 && rePMVar().FindString(host) == host && u.Port == "":
 			baseText = host
 		default:
 			proto := u.Protocol
@@ -503,7 +504,7 @@ func (c *pmConverter) splitURL(u *pmURL) (base template, p Expr, query []KV) {
 		raw := strings.TrimSpace(u.Raw)
 		raw, _, _ = strings.Cut(raw, "#")
 		raw, rawQuery, _ = strings.Cut(raw, "?")
-		if m := rePMBaseVar.FindStringSubmatch(raw); m != nil {
+		if m := rePMBaseVar().FindStringSubmatch(raw); m != nil {
 			baseText, rawPath = m[1], m[2]
 		} else {
 			if !strings.Contains(raw, "://") {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Translation of Postman test scripts. Postman tests are JavaScript; sigrun
@@ -43,22 +44,42 @@ type scriptTranslator struct {
 }
 
 var (
-	reTestOpen      = regexp.MustCompile(`^pm\.test\(\s*(` + jsString + `)\s*,\s*(?:async\s+)?(?:function\s*\(\s*\w*\s*\)|\(\s*\)\s*=>)\s*\{\s*$`)
-	reTestOneLine   = regexp.MustCompile(`^pm\.test\(\s*(` + jsString + `)\s*,\s*(?:async\s+)?(?:function\s*\(\s*\w*\s*\)|\(\s*\)\s*=>)\s*\{(.*)\}\s*\)\s*;?$`)
-	reTestClose     = regexp.MustCompile(`^\}\s*\)\s*;?$`)
-	reAlias         = regexp.MustCompile(`^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))\s*;?$`)
-	reStatus        = regexp.MustCompile(`^pm\.response\.to\.(?:have\.status|be\.status)\(\s*(\d{3})\s*\)$`)
-	reOK            = regexp.MustCompile(`^pm\.response\.to\.be\.(ok|success|json)$`)
-	reHasHeader     = regexp.MustCompile(`^pm\.response\.to\.have\.header\(\s*(` + jsString + `)\s*(?:,\s*(` + jsString + `)\s*)?\)$`)
-	reExpect        = regexp.MustCompile(`^pm\.expect\((.+?)\)\.(?:to|and)((?:\.[A-Za-z]+)+)(?:\((.*)\))?$`)
-	reLegacyTest    = regexp.MustCompile(`^tests\[\s*(` + jsString + `)\s*\]\s*=\s*(.+)$`)
-	reLegacyCompare = regexp.MustCompile(`^(.+?)\s*(===|!==|==|!=|<=|>=|<|>)\s*(.+)$`)
-	reSetter        = regexp.MustCompile(`^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*(` + jsString + `)\s*,\s*(.+)\)$`)
-	reGetter        = regexp.MustCompile(`^(?:pm\.(?:environment|collectionVariables|globals|variables)\.get|postman\.get(?:Environment|Global)Variable)\(\s*(` + jsString + `)\s*\)$`)
-	reHeaderGet     = regexp.MustCompile(`^pm\.response\.(?:headers\.get|header)\(\s*(` + jsString + `)\s*\)$`)
-	reJSStringOnly  = regexp.MustCompile(`^(` + jsString + `)$`)
-	reJSNumber      = regexp.MustCompile(`^-?\d+(\.\d+)?([eE][-+]?\d+)?$`)
-	reBodyHas       = regexp.MustCompile(`^responseBody\.(?:has|includes|indexOf)\(\s*(` + jsString + `)\s*\)(?:\s*(?:!==|>)\s*-1)?$`)
+	reTestOpen = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.test\(\s*(` + jsString + `)\s*,\s*(?:async\s+)?(?:function\s*\(\s*\w*\s*\)|\(\s*\)\s*=>)\s*\{\s*$`)
+	})
+	reTestOneLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.test\(\s*(` + jsString + `)\s*,\s*(?:async\s+)?(?:function\s*\(\s*\w*\s*\)|\(\s*\)\s*=>)\s*\{(.*)\}\s*\)\s*;?$`)
+	})
+	reTestClose = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\}\s*\)\s*;?$`) })
+	reAlias     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))\s*;?$`)
+	})
+	reStatus = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.response\.to\.(?:have\.status|be\.status)\(\s*(\d{3})\s*\)$`)
+	})
+	reOK        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^pm\.response\.to\.be\.(ok|success|json)$`) })
+	reHasHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.response\.to\.have\.header\(\s*(` + jsString + `)\s*(?:,\s*(` + jsString + `)\s*)?\)$`)
+	})
+	reExpect = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.expect\((.+?)\)\.(?:to|and)((?:\.[A-Za-z]+)+)(?:\((.*)\))?$`)
+	})
+	reLegacyTest    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^tests\[\s*(` + jsString + `)\s*\]\s*=\s*(.+)$`) })
+	reLegacyCompare = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?)\s*(===|!==|==|!=|<=|>=|<|>)\s*(.+)$`) })
+	reSetter        = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*(` + jsString + `)\s*,\s*(.+)\)$`)
+	})
+	reGetter = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:pm\.(?:environment|collectionVariables|globals|variables)\.get|postman\.get(?:Environment|Global)Variable)\(\s*(` + jsString + `)\s*\)$`)
+	})
+	reHeaderGet = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^pm\.response\.(?:headers\.get|header)\(\s*(` + jsString + `)\s*\)$`)
+	})
+	reJSStringOnly = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(` + jsString + `)$`) })
+	reJSNumber     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?\d+(\.\d+)?([eE][-+]?\d+)?$`) })
+	reBodyHas      = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^responseBody\.(?:has|includes|indexOf)\(\s*(` + jsString + `)\s*\)(?:\s*(?:!==|>)\s*-1)?$`)
+	})
 )
 
 const jsString = `"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`
@@ -94,7 +115,7 @@ func (tr *scriptTranslator) translate(lines []string) *scriptChecks {
 			notes = append(notes, kept{n, raw})
 			continue
 		}
-		if m := reTestOneLine.FindStringSubmatch(line); m != nil {
+		if m := reTestOneLine().FindStringSubmatch(line); m != nil {
 			name := unquoteJS(m[1])
 			ok := true
 			var ck scriptChecks
@@ -111,12 +132,12 @@ func (tr *scriptTranslator) translate(lines []string) *scriptChecks {
 			out.untranslated = append(out.untranslated, scriptLine{n, line})
 			continue
 		}
-		if m := reTestOpen.FindStringSubmatch(line); m != nil && cur == nil {
+		if m := reTestOpen().FindStringSubmatch(line); m != nil && cur == nil {
 			cur = &testBlock{name: unquoteJS(m[1])}
 			pendingOpen = &kept{n, raw}
 			continue
 		}
-		if reTestClose.MatchString(line) && cur != nil {
+		if reTestClose().MatchString(line) && cur != nil {
 			if cur.failed {
 				notes = append(notes, kept{n, raw})
 			}
@@ -243,16 +264,16 @@ func (tr *scriptTranslator) statement(stmt, testName string, aliases map[string]
 	if stmt == "" {
 		return true
 	}
-	if m := reAlias.FindStringSubmatch(stmt + ";"); m != nil {
+	if m := reAlias().FindStringSubmatch(stmt + ";"); m != nil {
 		aliases[m[1]] = true
 		return true
 	}
-	if m := reStatus.FindStringSubmatch(stmt); m != nil {
+	if m := reStatus().FindStringSubmatch(stmt); m != nil {
 		code, _ := strconv.Atoi(m[1])
 		ck.addStatus(code, testName)
 		return true
 	}
-	if m := reOK.FindStringSubmatch(stmt); m != nil {
+	if m := reOK().FindStringSubmatch(stmt); m != nil {
 		switch m[1] {
 		case "ok":
 			ck.addStatus(200, testName)
@@ -269,7 +290,7 @@ func (tr *scriptTranslator) statement(stmt, testName string, aliases map[string]
 		}
 		return true
 	}
-	if m := reHasHeader.FindStringSubmatch(stmt); m != nil {
+	if m := reHasHeader().FindStringSubmatch(stmt); m != nil {
 		name := unquoteJS(m[1])
 		if m[2] != "" {
 			ck.expect.Headers = addKV(ck.expect.Headers, name, quote(unquoteJS(m[2])))
@@ -281,7 +302,7 @@ func (tr *scriptTranslator) statement(stmt, testName string, aliases map[string]
 		})
 		return true
 	}
-	if m := reSetter.FindStringSubmatch(stmt); m != nil {
+	if m := reSetter().FindStringSubmatch(stmt); m != nil {
 		val, ok := tr.responseValue(strings.TrimSpace(m[2]), aliases)
 		if !ok {
 			return false
@@ -289,10 +310,10 @@ func (tr *scriptTranslator) statement(stmt, testName string, aliases map[string]
 		ck.setters = append(ck.setters, setter{name: unquoteJS(m[1]), value: val})
 		return true
 	}
-	if m := reExpect.FindStringSubmatch(stmt); m != nil {
+	if m := reExpect().FindStringSubmatch(stmt); m != nil {
 		return tr.expectation(m[1], m[2], m[3], m[0], testName, aliases, ck)
 	}
-	if m := reLegacyTest.FindStringSubmatch(stmt); m != nil {
+	if m := reLegacyTest().FindStringSubmatch(stmt); m != nil {
 		return tr.legacy(unquoteJS(m[1]), strings.TrimSpace(m[2]), aliases, ck)
 	}
 	return false
@@ -320,11 +341,13 @@ func keysToSegs(keys []string) []seg {
 }
 
 var (
-	reJSONRoot  = regexp.MustCompile(`^(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))`)
-	reIdentRoot = regexp.MustCompile(`^([A-Za-z_$][\w$]*)`)
-	reSegDot    = regexp.MustCompile(`^\.([A-Za-z_$][\w$]*)`)
-	reSegIndex  = regexp.MustCompile(`^\[\s*(\d+)\s*\]`)
-	reSegKey    = regexp.MustCompile(`^\[\s*(` + jsString + `)\s*\]`)
+	reJSONRoot = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))`)
+	})
+	reIdentRoot = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z_$][\w$]*)`) })
+	reSegDot    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\.([A-Za-z_$][\w$]*)`) })
+	reSegIndex  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[\s*(\d+)\s*\]`) })
+	reSegKey    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[\s*(` + jsString + `)\s*\]`) })
 )
 
 func (tr *scriptTranslator) parseSubject(s string, aliases map[string]bool) (subject, bool) {
@@ -337,31 +360,31 @@ func (tr *scriptTranslator) parseSubject(s string, aliases map[string]bool) (sub
 	case "pm.response.responseTime", "responseTime":
 		return subject{kind: "time"}, true
 	}
-	if m := reHeaderGet.FindStringSubmatch(s); m != nil {
+	if m := reHeaderGet().FindStringSubmatch(s); m != nil {
 		return subject{kind: "header", header: unquoteJS(m[1])}, true
 	}
 	rest := ""
-	if m := reJSONRoot.FindString(s); m != "" {
+	if m := reJSONRoot().FindString(s); m != "" {
 		rest = s[len(m):]
-	} else if m := reIdentRoot.FindStringSubmatch(s); m != nil && aliases[m[1]] {
+	} else if m := reIdentRoot().FindStringSubmatch(s); m != nil && aliases[m[1]] {
 		rest = s[len(m[0]):]
 	} else {
 		return subject{}, false
 	}
 	var path []seg
 	for rest != "" {
-		if m := reSegDot.FindStringSubmatch(rest); m != nil {
+		if m := reSegDot().FindStringSubmatch(rest); m != nil {
 			path = append(path, seg{key: m[1]})
 			rest = rest[len(m[0]):]
 			continue
 		}
-		if m := reSegIndex.FindStringSubmatch(rest); m != nil {
+		if m := reSegIndex().FindStringSubmatch(rest); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			path = append(path, seg{index: n, isIdx: true})
 			rest = rest[len(m[0]):]
 			continue
 		}
-		if m := reSegKey.FindStringSubmatch(rest); m != nil {
+		if m := reSegKey().FindStringSubmatch(rest); m != nil {
 			path = append(path, seg{key: unquoteJS(m[1])})
 			rest = rest[len(m[0]):]
 			continue
@@ -397,7 +420,7 @@ func jsonPathExpr(path []seg) string {
 		switch {
 		case s.isIdx:
 			fmt.Fprintf(&b, "[%d]", s.index)
-		case simpleKey.MatchString(s.key) && objectKey(s.key) == Expr(s.key):
+		case simpleKey().MatchString(s.key) && objectKey(s.key) == Expr(s.key):
 			b.WriteString("." + s.key)
 		default:
 			b.WriteString("[" + string(quote(s.key)) + "]")
@@ -414,13 +437,13 @@ func (tr *scriptTranslator) value(s string) (e Expr, primitive bool, ok bool) {
 	case "true", "false", "null":
 		return Expr(s), true, true
 	}
-	if m := reJSStringOnly.FindStringSubmatch(s); m != nil {
+	if m := reJSStringOnly().FindStringSubmatch(s); m != nil {
 		return quote(unquoteJS(m[1])), true, true
 	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil && reJSNumber.MatchString(s) {
+	if _, err := strconv.ParseFloat(s, 64); err == nil && reJSNumber().MatchString(s) {
 		return Expr(s), true, true
 	}
-	if m := reGetter.FindStringSubmatch(s); m != nil {
+	if m := reGetter().FindStringSubmatch(s); m != nil {
 		return tr.ref(unquoteJS(m[1])), true, true
 	}
 	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
@@ -621,7 +644,7 @@ func allKeySegs(path []seg) bool {
 // legacy translates the pre-pm syntax: tests["name"] = EXPR.
 func (tr *scriptTranslator) legacy(name, expr string, aliases map[string]bool, ck *scriptChecks) bool {
 	expr = strings.TrimSuffix(strings.TrimSpace(expr), ";")
-	if m := reBodyHas.FindStringSubmatch(expr); m != nil {
+	if m := reBodyHas().FindStringSubmatch(expr); m != nil {
 		v := quote(unquoteJS(m[1]))
 		if ck.expect.BodyContains == "" {
 			ck.expect.BodyContains = v
@@ -630,7 +653,7 @@ func (tr *scriptTranslator) legacy(name, expr string, aliases map[string]bool, c
 		}
 		return true
 	}
-	m := reLegacyCompare.FindStringSubmatch(expr)
+	m := reLegacyCompare().FindStringSubmatch(expr)
 	if m == nil {
 		return false
 	}

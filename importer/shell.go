@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Word is one shell word: literal text with the environment variables it
@@ -51,7 +52,7 @@ func (w Word) appendText(s string) Word {
 	return append(w, WordPart{Text: s})
 }
 
-var reEnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
+var reEnvName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`) })
 
 // SplitShell splits a command line as a POSIX shell would, without running
 // anything: quotes, backslash escapes, backslash-newline continuations,
@@ -185,7 +186,7 @@ func dollar(s string) (Word, int, error) {
 			return nil, 0, fmt.Errorf("unterminated ${")
 		}
 		name := s[2:end]
-		if !reEnvName.MatchString(name) || reEnvName.FindString(name) != name {
+		if !reEnvName().MatchString(name) || reEnvName().FindString(name) != name {
 			return nil, 0, fmt.Errorf("${%s}: only plain ${NAME} references can be imported", name)
 		}
 		return Word{{Env: name}}, end + 1, nil
@@ -193,7 +194,7 @@ func dollar(s string) (Word, int, error) {
 	if strings.HasPrefix(s, "$(") {
 		return nil, 0, fmt.Errorf("command substitution ($(…)) cannot be imported: replace it with its value or a $VARIABLE")
 	}
-	if name := reEnvName.FindString(s[1:]); name != "" {
+	if name := reEnvName().FindString(s[1:]); name != "" {
 		return Word{{Env: name}}, 1 + len(name), nil
 	}
 	return Word{{Text: "$"}}, 1, nil
@@ -243,13 +244,13 @@ func ansiCString(s string) (string, int, error) {
 // ShellQuote quotes s for a POSIX shell: as it is when it needs no
 // quoting, else in single quotes.
 func ShellQuote(s string) string {
-	if s != "" && reShellSafe.MatchString(s) {
+	if s != "" && reShellSafe().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-var reShellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+var reShellSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`) })
 
 // ShellQuoteWord quotes a word that mixes text and environment references:
 // in double quotes, with the references left for the shell to expand.

@@ -9,43 +9,48 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 )
 
 //go:embed assets/report.html.tmpl assets/report.css assets/report.js
 var assets embed.FS
 
-var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"diagText":     diagText,
-	"message":      Message,
-	"ms":           func(ms float64) string { return formatMS(ms) },
-	"outcomeLabel": outcomeLabel,
-	"statusClass":  func(s int) int { return s / 100 },
-	"statusText":   http.StatusText,
-	"headerLines":  headerLines,
-	"blockAnchor":  func(b string) string { return "block-" + b },
-	"offset": func(start time.Time, t *time.Time) string {
-		return formatMS(durationMS(t.Sub(start)))
-	},
-	"checkClass": func(c *Check) string {
-		switch {
-		case c.Passed:
-			return "pass"
-		case c.Warning:
-			return "warn"
-		}
-		return "fail"
-	},
-	"checkIcon": func(c *Check) string {
-		switch {
-		case c.Passed:
-			return "✓"
-		case c.Warning:
-			return "!"
-		}
-		return "✗"
-	},
-}).ParseFS(assets, "assets/report.html.tmpl"))
+// htmlTemplate is parsed on first use, not at start-up: every sigrun
+// process would otherwise pay for it.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"diagText":     diagText,
+		"message":      Message,
+		"ms":           func(ms float64) string { return formatMS(ms) },
+		"outcomeLabel": outcomeLabel,
+		"statusClass":  func(s int) int { return s / 100 },
+		"statusText":   http.StatusText,
+		"headerLines":  headerLines,
+		"blockAnchor":  func(b string) string { return "block-" + b },
+		"offset": func(start time.Time, t *time.Time) string {
+			return formatMS(durationMS(t.Sub(start)))
+		},
+		"checkClass": func(c *Check) string {
+			switch {
+			case c.Passed:
+				return "pass"
+			case c.Warning:
+				return "warn"
+			}
+			return "fail"
+		},
+		"checkIcon": func(c *Check) string {
+			switch {
+			case c.Passed:
+				return "✓"
+			case c.Warning:
+				return "!"
+			}
+			return "✗"
+		},
+	}).ParseFS(assets, "assets/report.html.tmpl"))
+})
 
 // timelineRequest is what the page's script draws a bar from.
 type timelineRequest struct {
@@ -110,7 +115,7 @@ func WriteHTML(w io.Writer, rep *Report) error {
 	}
 	title := "sigrun: " + rep.Collection.Name + " — " + rep.Summary.Line()
 	var b bytes.Buffer
-	err = htmlTemplate.Execute(&b, map[string]any{
+	err = htmlTemplate().Execute(&b, map[string]any{
 		"Rep":         rep,
 		"Title":       title,
 		"Verdict":     verdict,
