@@ -22,7 +22,7 @@
 # ${SIGRUN_CACHE:-$HOME/.cache/sigrun}/node (checked first: an installed
 # package of the pinned version is used as it is).
 #
-# Usage:  bench/run.sh [--quick] [--no-peers] [--no-big] [--profile]
+# Usage:  bench/run.sh [--quick] [--no-peers] [--no-big] [--profile] [--append]
 #   --quick     RUNS=3, FAST_RUNS=3, N=200, CHAIN_N=100, SCALE="250 500 1000",
 #               VALIDATE_N=1000, no 1 GiB workloads: a smoke test of the
 #               harness, not a measurement
@@ -30,6 +30,9 @@
 #   --no-big    skip the 1 GiB upload and download
 #   --profile   also `perf record` one `sigrun run` of the largest SCALE size
 #               (count and blocks forms) and show where its CPU time goes
+#   --append    keep the rows of an earlier run in the same work folder (to
+#               finish an interrupted run with SECTIONS=...): the report
+#               covers both
 #
 # Environment (defaults in brackets): RUNS [5] (runs of each npm peer),
 # FAST_RUNS [11] (runs of sigrun, the floor and curl), N [2000], P [8],
@@ -63,6 +66,7 @@ NODE_PEERS="${NODE_PEERS:-newman httpyac bruno}"
 PEERS=1
 BIG=1
 PROFILE=0
+APPEND=0
 
 for arg in "$@"; do
 	case "$arg" in
@@ -72,6 +76,7 @@ for arg in "$@"; do
 	--no-peers) PEERS=0 ;;
 	--no-big) BIG=0 ;;
 	--profile) PROFILE=1 ;;
+	--append) APPEND=1 ;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 		exit 0
@@ -121,6 +126,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 /usr/bin/time -f %M true >/dev/null 2>&1 || die "/usr/bin/time is not GNU time (-f %M)"
 command -v go >/dev/null || die "go is not on PATH"
+command -v curl >/dev/null || die "curl is not on PATH: the harness reads the target's counters with it"
 
 HAVE_CURL=0
 if command -v curl >/dev/null && curl --help all 2>/dev/null | grep -q -- '--aws-sigv4' &&
@@ -132,13 +138,13 @@ fi
 
 rm -rf "$COLL" "$LOGS"
 mkdir -p "$BIN" "$COLL" "$LOGS"
-: >"$ROWS"
+[ "$APPEND" = 1 ] || : >"$ROWS"
 
 say "building sigrun and the harness into $BIN"
 (cd "$REPO" && go build -o "$BIN/sigrun" . && go build -o "$BIN/target" ./bench/target &&
 	go build -o "$BIN/floor" ./bench/floor && go build -o "$BIN/gen" ./bench/gen) || die "go build failed"
 SIGRUN_REV="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(cd "$REPO" && git status --porcelain 2>/dev/null | head -1)" ]; then
+if [ -n "$(cd "$REPO" && git status --porcelain 2>/dev/null | awk 'NR == 1')" ]; then
 	SIGRUN_REV="$SIGRUN_REV+uncommitted changes"
 fi
 
@@ -194,7 +200,7 @@ say "target listening on $URL"
 
 stats() { curl -s --max-time 5 "$URL/__stats"; }
 reset_stats() { curl -s --max-time 5 -X POST "$URL/__reset" >/dev/null; }
-json_int() { grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
+json_int() { grep -o "\"$1\":[0-9]*" | awk 'NR == 1' | cut -d: -f2; }
 
 # --- measuring ----------------------------------------------------------------
 
@@ -268,7 +274,7 @@ flush() {
 	for ((i = 0; i < n; i++)); do
 		local med min max cpu_med status="ok"
 		med="$(printf '%s\n' ${Q_WALLS[i]} | median)"
-		min="$(printf '%s\n' ${Q_WALLS[i]} | sort -n | head -1)"
+		min="$(printf '%s\n' ${Q_WALLS[i]} | sort -n | awk 'NR == 1')"
 		max="$(printf '%s\n' ${Q_WALLS[i]} | sort -n | tail -1)"
 		cpu_med="$(printf '%s\n' ${Q_CPUS[i]} | median)"
 		[ "${Q_BAD[i]}" != 0 ] && status="FAILED ${Q_BAD[i]}/${Q_RUNS[i]} (${Q_NOTE[i]})"
@@ -358,19 +364,6 @@ if want one; then
 	measure "$G3" "sigrun --help (start-up only)" 0 0 "$ONE_RUNS" "$COLL" "$BIN/sigrun" --help
 	measure "$G3" "sigrun validate (same collection)" 0 0 "$ONE_RUNS" "$COLL" "$BIN/sigrun" validate sigrun-one
 	flush
-	# Package initialisation before main, from the Go runtime's own trace.
-	: >"$WORK/inittrace"
-	for ((i = 1; i <= ONE_RUNS; i++)); do
-		GODEBUG=inittrace=1 "$BIN/sigrun" --help 2>&1 >/dev/null | awk -v run="$i" '/^init / { print run, $2, $5 }' >>"$WORK/inittrace"
-	done
-	# The median over the runs of the total, and of each package's share.
-	INIT_MS="$(awk '{ s[$1] += $3 } END { for (r in s) print s[r] }' "$WORK/inittrace" | sort -n |
-		awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-	INIT_TOP="$(sort -k2,2 -k3,3n "$WORK/inittrace" | awk '
-		$2 != p { if (p != "") out(); p = $2; n = 0 } { v[++n] = $3 }
-		END { out() }
-		function out() { printf "%s %s\n", p, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' |
-		sort -k2 -rn | head -5 | awk '{ printf "%s%s (%s ms)", (NR > 1 ? ", " : ""), $1, $2 }')"
 fi
 
 # --- 3. a chain and a fan-out ------------------------------------------------------
@@ -451,6 +444,21 @@ if want big && [ "$BIG" = 1 ]; then
 	flush
 fi
 
+# Package initialisation before main, from the Go runtime's own trace.
+: >"$WORK/inittrace"
+for ((i = 1; i <= ONE_RUNS; i++)); do
+	GODEBUG=inittrace=1 "$BIN/sigrun" --help 2>&1 >/dev/null | awk -v run="$i" '/^init / { print run, $2, $5 }' >>"$WORK/inittrace"
+done
+# The median over the runs of the total, and of each package's share.
+INIT_MS="$(awk '{ s[$1] += $3 } END { for (r in s) print s[r] }' "$WORK/inittrace" | sort -n |
+	awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
+INIT_TOP="$(sort -k2,2 -k3,3n "$WORK/inittrace" | awk '
+	$2 != p { if (p != "") out(); p = $2; n = 0 } { v[++n] = $3 }
+	END { out() }
+	function out() { printf "%s %s\n", p, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' |
+	sort -k2 -rn | awk 'NR <= 5' | awk '{ printf "%s%s (%s ms)", (NR > 1 ? ", " : ""), $1, $2 }')"
+echo "Start-up: sigrun's package initialisation (GODEBUG=inittrace=1, the sum of the init clock times, median of $ONE_RUNS runs of \`sigrun --help\`) takes $INIT_MS ms before main runs; the largest: $INIT_TOP." >"$WORK/init-summary"
+
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report --------------------------------------------------------------------------
@@ -458,10 +466,10 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 {
 	echo "Measured $START_TIME with bench/run.sh: sigrun $SIGRUN_REV (collections: $SIGRUN_FORM), $(go version | cut -d' ' -f3)."
 	echo
-	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)), $(free -m | awk '/^Mem:/ {printf "%.1f GiB", $2/1024}') memory, $(uname -sr); load average (1, 5, 15 min) $LOAD_START at the start, $LOAD_END at the end."
+	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | awk 'NR == 1')), $(free -m | awk '/^Mem:/ {printf "%.1f GiB", $2/1024}') memory, $(uname -sr); load average (1, 5, 15 min) $LOAD_START at the start, $LOAD_END at the end."
 	echo
 	versions="floor: aws-sdk-go-v2 signer as in go.mod"
-	[ "$HAVE_CURL" = 1 ] && versions="$versions; $(curl --version | head -1 | cut -d' ' -f1-2)"
+	[ "$HAVE_CURL" = 1 ] && versions="$versions; $(curl --version | awk 'NR == 1' | cut -d' ' -f1-2)"
 	[ "$HAVE_NEWMAN" = 1 ] && versions="$versions; newman $NEWMAN_VERSION"
 	[ "$HAVE_HTTPYAC" = 1 ] && versions="$versions; httpyac $HTTPYAC_VERSION"
 	[ "$HAVE_BRUNO" = 1 ] && versions="$versions; @usebruno/cli $BRUNO_VERSION"
@@ -470,8 +478,8 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
 	echo "Wall time is the median of the runs (column runs; the runs of a group's tools are interleaved, round-robin, so that load from elsewhere falls on all of them alike), whole process, start-up included; CPU is the median user+sys time of the tool's process (GNU time %U+%S; the target server's CPU is not in it); peak RSS is the largest of the runs (GNU time %M); × sigrun is the tool's median wall time over that of the group's first sigrun row (above 1: slower than sigrun; in the growth group, floor over sigrun at the same size); checked: every run exited 0 and the server saw every request, each with a valid SigV4 signature."
 	echo
-	if [ -n "${INIT_MS:-}" ]; then
-		echo "Start-up: sigrun's package initialisation (GODEBUG=inittrace=1, the sum of the init clock times, median of $ONE_RUNS) takes $INIT_MS ms before main runs; the largest: $INIT_TOP."
+	if [ -s "$WORK/init-summary" ]; then
+		cat "$WORK/init-summary"
 		echo
 	fi
 	awk -F'\t' '
@@ -610,7 +618,7 @@ perf_profile() {
 				pkg = (d > 0) ? substr(sym, 1, j + d - 1) : sym
 			}
 			tot[pkg] += pct
-		} END { for (p in tot) printf "%6.2f%%  %s\n", tot[p], p }' "$WORK/perf-$name.txt" | sort -rn | head -20
+		} END { for (p in tot) printf "%6.2f%%  %s\n", tot[p], p }' "$WORK/perf-$name.txt" | sort -rn | awk 'NR <= 20'
 		echo '```'
 		echo
 		echo "Inclusive (with callees) share of selected functions:"
