@@ -636,7 +636,8 @@ func (s *serialObserver) runFinished(sum *Summary) {
 	s.obs.RunFinished(sum)
 }
 
-// fsReadFile adapts an fs.FS to Options.ReadFile.
+// FSReadFile adapts an fs.FS to Options.ReadFile (the demo reads its embedded
+// collection through it).
 func FSReadFile(fsys fs.FS) func(string) ([]byte, error) {
 	return func(p string) ([]byte, error) { return fs.ReadFile(fsys, strings.TrimPrefix(p, "./")) }
 }
