@@ -3,8 +3,9 @@ package view
 import (
 	"fmt"
 	"io"
-	"strings"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -25,6 +26,11 @@ type Run struct {
 	diags  *DiagnosticWriter
 	redact func(string) string
 	width  int
+
+	// The labels, rendered once (a style's rendering costs more than the
+	// rest of a request line), and the buffer a line is built in.
+	pass, fail, skip string
+	line             []byte
 }
 
 // NewRun returns a run view writing to w. names are the requests' names,
@@ -41,6 +47,7 @@ func NewRun(w io.Writer, st *Styles, files map[string]*hcl.File, redact func(str
 	return &Run{
 		w: bt, st: st, redact: redact, width: width,
 		diags: &DiagnosticWriter{W: bt, Styles: st, Files: files, Redact: redact},
+		pass:  st.Pass.Render("PASS"), fail: st.Fail.Render("FAIL"), skip: st.Skip.Render("SKIP"),
 	}
 }
 
@@ -72,38 +79,58 @@ func (v *Run) RequestStarted(string) {}
 
 // RequestFinished implements runner.Observer.
 func (v *Run) RequestFinished(r *runner.RequestResult) {
-	name := fmt.Sprintf("%-*s", v.width, r.Name)
 	switch r.Outcome {
-	case runner.Passed:
-		fmt.Fprintf(v.w, "%s  %s  %s\n", v.st.Pass.Render("PASS"), name, v.redact(v.requestLine(r)))
-		if len(r.Diags) > 0 { // warnings, a corrected clock
-			v.w.separate()
-			v.diags.WriteDiagnostics(r.Diags)
+	case runner.Passed, runner.Failed:
+		label := v.pass
+		if r.Outcome == runner.Failed {
+			label = v.fail
 		}
-	case runner.Failed:
-		line := v.requestLine(r)
-		fmt.Fprintf(v.w, "%s  %s  %s\n", v.st.Fail.Render("FAIL"), name, v.redact(line))
-		if len(r.Diags) > 0 {
+		v.writeLine(label, r.Name, v.redact(v.requestLine(r)))
+		if len(r.Diags) > 0 { // a failure's checks; a pass's warnings or corrected clock
 			v.w.separate()
 			v.diags.WriteDiagnostics(r.Diags)
 		}
 	case runner.Skipped, runner.NotRun:
-		fmt.Fprintf(v.w, "%s  %s  %s\n", v.st.Skip.Render("SKIP"), name, v.st.Dim.Render(v.redact(r.SkipReason)))
+		v.writeLine(v.skip, r.Name, v.st.Dim.Render(v.redact(r.SkipReason)))
 	}
+}
+
+// writeLine writes "LABEL  name  text" with the name padded to the longest
+// request name, in one write.
+func (v *Run) writeLine(label, name, text string) {
+	b := append(v.line[:0], label...)
+	b = append(b, "  "...)
+	b = append(b, name...)
+	for i := utf8.RuneCountInString(name); i < v.width; i++ { // as fmt's %-*s pads
+		b = append(b, ' ')
+	}
+	b = append(b, "  "...)
+	b = append(b, text...)
+	b = append(b, '\n')
+	v.w.Write(b)
+	v.line = b
 }
 
 func (v *Run) requestLine(r *runner.RequestResult) string {
 	if r.Method == "" {
 		return "not sent"
 	}
-	parts := []string{r.Method, r.Path}
+	b := make([]byte, 0, len(r.Method)+len(r.Path)+32)
+	b = append(b, r.Method...)
+	b = append(b, "  "...)
+	b = append(b, r.Path...)
 	if r.StatusCode != 0 {
-		parts = append(parts, fmt.Sprint(r.StatusCode), formatDuration(r.Duration))
+		b = append(b, "  "...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
+		b = append(b, "  "...)
+		b = append(b, formatDuration(r.Duration)...)
 	}
 	if r.Attempts > 1 {
-		parts = append(parts, fmt.Sprintf("(%d attempts)", r.Attempts))
+		b = append(b, "  ("...)
+		b = strconv.AppendInt(b, int64(r.Attempts), 10)
+		b = append(b, " attempts)"...)
 	}
-	return strings.Join(parts, "  ")
+	return string(b)
 }
 
 func formatDuration(d time.Duration) string {

@@ -295,6 +295,17 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 
 	done := make(chan completion, limit)
 	inflight, finished := 0, 0
+	// Jobs run on up to limit long-lived workers, started as needed: a
+	// worker's stack keeps the size its first job grew it to, where a
+	// goroutine per job would grow a fresh stack for every request.
+	work := make(chan pendingJob)
+	defer close(work)
+	workers := 0
+	worker := func() {
+		for pj := range work {
+			done <- completion{pj.v, pj.job(ctx)}
+		}
+	}
 
 	complete := func(v int, r Result) {
 		results[v] = r
@@ -360,7 +371,11 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 			pj := heap.Pop(jobs).(pendingJob)
 			inflight++
 			jobsStarted[pj.v]++
-			go func() { done <- completion{pj.v, pj.job(ctx)} }()
+			if inflight > workers { // every worker is busy
+				workers++
+				go worker()
+			}
+			work <- pj
 			continue
 		}
 		if finished == n {
