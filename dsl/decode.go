@@ -7,14 +7,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
 func checkName(kind string, block *hcl.Block) hcl.Diagnostics {
 	name := block.Labels[0]
-	if hclsyntax.ValidIdentifier(name) {
+	if validName(name) {
 		return nil
 	}
 	return hcl.Diagnostics{{
@@ -63,7 +62,7 @@ var assertBlockSchema = &hcl.BodySchema{
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	diags := checkName("variable", block)
 	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
-	content, moreDiags := block.Body.Content(variableBlockSchema)
+	content, moreDiags := bodyContent(block.Body, variableBlockSchema)
 	diags = append(diags, moreDiags...)
 
 	if attr, ok := content.Attributes["type"]; ok {
@@ -124,7 +123,7 @@ func decodeCheckRule(block *hcl.Block) (*CheckRule, hcl.Diagnostics) {
 	if block.Type == "assert" {
 		schema = assertBlockSchema
 	}
-	content, diags := block.Body.Content(schema)
+	content, diags := bodyContent(block.Body, schema)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -140,7 +139,7 @@ func decodeLocalsBlock(block *hcl.Block) ([]*Local, hcl.Diagnostics) {
 	attrs, diags := block.Body.JustAttributes()
 	locals := make([]*Local, 0, len(attrs))
 	for _, attr := range sortedAttributes(attrs) {
-		if !hclsyntax.ValidIdentifier(attr.Name) {
+		if !validName(attr.Name) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid local value name",
@@ -197,7 +196,7 @@ var tlsBlockSchema = &hcl.BodySchema{
 
 func decodeCredentialsBlock(block *hcl.Block) (*Credentials, hcl.Diagnostics) {
 	diags := checkName("credentials", block)
-	content, moreDiags := block.Body.Content(credentialsBlockSchema)
+	content, moreDiags := bodyContent(block.Body, credentialsBlockSchema)
 	diags = append(diags, moreDiags...)
 	c := &Credentials{
 		Name:                   block.Labels[0],
@@ -218,7 +217,7 @@ func decodeCredentialsBlock(block *hcl.Block) (*Credentials, hcl.Diagnostics) {
 				diags = append(diags, duplicateBlockDiag("assume_role", b))
 				continue
 			}
-			bc, moreDiags := b.Body.Content(assumeRoleSchema)
+			bc, moreDiags := bodyContent(b.Body, assumeRoleSchema)
 			diags = append(diags, moreDiags...)
 			ar := &AssumeRole{
 				RoleARN:     exprOrNil(bc, "role_arn"),
@@ -246,7 +245,7 @@ func decodeCredentialsBlock(block *hcl.Block) (*Credentials, hcl.Diagnostics) {
 				diags = append(diags, duplicateBlockDiag("web_identity", b))
 				continue
 			}
-			bc, moreDiags := b.Body.Content(webIdentitySchema)
+			bc, moreDiags := bodyContent(b.Body, webIdentitySchema)
 			diags = append(diags, moreDiags...)
 			c.WebIdentity = &WebIdentity{
 				RoleARN:     exprOrNil(bc, "role_arn"),
@@ -303,7 +302,7 @@ var endpointBlockSchema = &hcl.BodySchema{
 
 func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
 	diags := checkName("endpoint", block)
-	content, moreDiags := block.Body.Content(endpointBlockSchema)
+	content, moreDiags := bodyContent(block.Body, endpointBlockSchema)
 	diags = append(diags, moreDiags...)
 	e := &Endpoint{
 		Name:        block.Labels[0],
@@ -320,7 +319,7 @@ func decodeEndpointBlock(block *hcl.Block) (*Endpoint, hcl.Diagnostics) {
 				diags = append(diags, duplicateBlockDiag("tls", b))
 				continue
 			}
-			tc, moreDiags := b.Body.Content(tlsBlockSchema)
+			tc, moreDiags := bodyContent(b.Body, tlsBlockSchema)
 			diags = append(diags, moreDiags...)
 			e.TLS = &TLS{
 				CAFile:     exprOrNil(tc, "ca_file"),
@@ -390,7 +389,7 @@ func decodeAuthBlock(block *hcl.Block) (*Auth, hcl.Diagnostics) {
 			Subject:  block.LabelRanges[0].Ptr(),
 		}}
 	}
-	content, diags := block.Body.Content(schema)
+	content, diags := bodyContent(block.Body, schema)
 	a := &Auth{
 		Type:            typ,
 		Service:         exprOrNil(content, "service"),
@@ -415,19 +414,21 @@ func decodeAuthBlock(block *hcl.Block) (*Auth, hcl.Diagnostics) {
 
 // decodeStaticRef decodes an argument written as KIND.NAME.
 func decodeStaticRef(attr *hcl.Attribute, kind string) (*StaticRef, hcl.Diagnostics) {
-	bad := hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("Invalid %s reference", kind),
-		Detail:   fmt.Sprintf("The %s argument takes a reference written as %s.NAME, without quotes.", attr.Name, kind),
-		Subject:  attr.Expr.Range().Ptr(),
-	}}
+	bad := func() hcl.Diagnostics {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Invalid %s reference", kind),
+			Detail:   fmt.Sprintf("The %s argument takes a reference written as %s.NAME, without quotes.", attr.Name, kind),
+			Subject:  attr.Expr.Range().Ptr(),
+		}}
+	}
 	trav, diags := hcl.AbsTraversalForExpr(attr.Expr)
 	if diags.HasErrors() || len(trav) != 2 || trav.RootName() != kind {
-		return nil, bad
+		return nil, bad()
 	}
 	step, ok := trav[1].(hcl.TraverseAttr)
 	if !ok {
-		return nil, bad
+		return nil, bad()
 	}
 	return &StaticRef{Name: step.Name, Range: trav.SourceRange()}, nil
 }
@@ -478,7 +479,7 @@ var multipartFileSchema = &hcl.BodySchema{
 }
 
 func decodeMultipartBlock(block *hcl.Block) (*Multipart, hcl.Diagnostics) {
-	content, diags := block.Body.Content(multipartBlockSchema)
+	content, diags := bodyContent(block.Body, multipartBlockSchema)
 	m := &Multipart{DeclRange: block.DefRange}
 	for _, b := range content.Blocks {
 		part := &MultipartPart{File: b.Type == "file", Name: b.Labels[0], DeclRange: b.DefRange}
@@ -486,7 +487,7 @@ func decodeMultipartBlock(block *hcl.Block) (*Multipart, hcl.Diagnostics) {
 		if part.File {
 			schema = multipartFileSchema
 		}
-		pc, moreDiags := b.Body.Content(schema)
+		pc, moreDiags := bodyContent(b.Body, schema)
 		diags = append(diags, moreDiags...)
 		part.Value = exprOrNil(pc, "value")
 		part.Path = exprOrNil(pc, "path")
@@ -507,7 +508,7 @@ func decodeMultipartBlock(block *hcl.Block) (*Multipart, hcl.Diagnostics) {
 
 func decodeRequestBlock(block *hcl.Block) (*Request, hcl.Diagnostics) {
 	diags := checkName("request", block)
-	content, moreDiags := block.Body.Content(requestBlockSchema)
+	content, moreDiags := bodyContent(block.Body, requestBlockSchema)
 	diags = append(diags, moreDiags...)
 	r := &Request{
 		Name:        block.Labels[0],
@@ -686,7 +687,7 @@ var expectBlockSchema = &hcl.BodySchema{
 }
 
 func decodeExpectBlock(block *hcl.Block) (*Expect, hcl.Diagnostics) {
-	content, diags := block.Body.Content(expectBlockSchema)
+	content, diags := bodyContent(block.Body, expectBlockSchema)
 	return &Expect{
 		Status:       exprOrNil(content, "status"),
 		Headers:      exprOrNil(content, "headers"),
@@ -710,7 +711,7 @@ var retryBlockSchema = &hcl.BodySchema{
 }
 
 func decodeRetryBlock(block *hcl.Block) (*Retry, hcl.Diagnostics) {
-	content, diags := block.Body.Content(retryBlockSchema)
+	content, diags := bodyContent(block.Body, retryBlockSchema)
 	return &Retry{
 		Attempts:    exprOrNil(content, "attempts"),
 		Interval:    exprOrNil(content, "interval"),
@@ -731,7 +732,7 @@ var outputBlockSchema = &hcl.BodySchema{
 
 func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 	diags := checkName("output", block)
-	content, moreDiags := block.Body.Content(outputBlockSchema)
+	content, moreDiags := bodyContent(block.Body, outputBlockSchema)
 	diags = append(diags, moreDiags...)
 	o := &Output{Name: block.Labels[0], Value: exprOrNil(content, "value"), DeclRange: block.DefRange}
 	if attr, ok := content.Attributes["description"]; ok {

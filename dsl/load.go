@@ -12,12 +12,12 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // LoadPath loads the collection at p: every *.hcl file directly in p when p
 // is a folder (sub-folders are not read), or the single file p.
 func LoadPath(p string) (*Collection, hcl.Diagnostics) {
+	defer relaxGC()()
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
@@ -48,6 +48,7 @@ func cleanPathError(err error) string {
 // Files are read in name order, which fixes the position order used to break
 // ties in the run order.
 func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) {
+	defer relaxGC()()
 	return loadTree(fsys, dir, "", only, nil)
 }
 
@@ -244,8 +245,9 @@ var fileSchema = &hcl.BodySchema{
 }
 
 func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
-	content, diags := f.Body.Content(fileSchema)
-	for _, block := range content.Blocks {
+	content, diags := bodyContent(f.Body, fileSchema)
+	requests := decodeRequestBlocks(content.Blocks)
+	for i, block := range content.Blocks {
 		switch block.Type {
 		case "variable":
 			v, moreDiags := decodeVariableBlock(block)
@@ -291,7 +293,7 @@ func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
 				c.endpointsByName[e.Name] = e
 			}
 		case "request":
-			r, moreDiags := decodeRequestBlock(block)
+			r, moreDiags := requests[i].r, requests[i].diags
 			diags = append(diags, moreDiags...)
 			if r != nil {
 				if prev := c.requestsByName[r.Name]; prev != nil {
@@ -329,6 +331,50 @@ func (c *Collection) decodeFile(f *hcl.File) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// decodedRequest is a request block decoded ahead of its turn.
+type decodedRequest struct {
+	r     *Request
+	diags hcl.Diagnostics
+}
+
+// minParallel is the fewest blocks worth checking on more than one core.
+const minParallel = 256
+
+// decodeRequestBlocks decodes the request blocks among blocks, by index;
+// the other entries are left empty. Decoding a block depends on nothing
+// but the block, so a file's requests are decoded on every core, then
+// taken in file order.
+func decodeRequestBlocks(blocks hcl.Blocks) []decodedRequest {
+	out := make([]decodedRequest, len(blocks))
+	inParallel(len(blocks), func(i int) {
+		if blocks[i].Type == "request" {
+			out[i].r, out[i].diags = decodeRequestBlock(blocks[i])
+		}
+	})
+	return out
+}
+
+// inParallel calls f for 0 ≤ i < n, on every core when n is large. f must
+// touch only what belongs to its i.
+func inParallel(n int, f func(i int)) {
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	if workers == 1 || n < minParallel {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * n / workers; i < (w+1)*n/workers; i++ {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // nextPos numbers blocks in file order, across files in name order.
@@ -381,10 +427,7 @@ func parseFile(fsys fs.FS, name, display string) parsedFile {
 			Detail:   cleanPathError(err),
 		}}}
 	}
-	if diags := checkNesting(src, display, false); diags.HasErrors() {
-		return parsedFile{diags: diags}
-	}
-	f, diags := hclsyntax.ParseConfig(src, display, hcl.InitialPos)
+	f, diags := parseSource(src, display)
 	if f == nil {
 		return parsedFile{diags: diags}
 	}

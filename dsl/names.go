@@ -7,6 +7,7 @@ import (
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // nameSuggestion returns the name from candidates closest to given, or ""
@@ -19,6 +20,30 @@ func nameSuggestion(given string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// validName reports whether s is a valid HCL identifier, as
+// hclsyntax.ValidIdentifier does. That runs HCL's scanner on s; names are
+// checked for every block of a collection, and nearly all are ASCII, for
+// which the identifier syntax is just [A-Za-z_][A-Za-z0-9_-]*. Other
+// names are left to the scanner.
+func validName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return hclsyntax.ValidIdentifier(s)
+		}
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '-')) {
+			return false
+		}
+	}
+	return true
 }
 
 func quotedList(names []string) string {

@@ -96,12 +96,26 @@ func (r *Request) CheckExprs() []hcl.Expression {
 
 // refContext says which symbols an expression may use.
 type refContext struct {
-	what          string // "a local value", "request \"x\""...
+	what          string // "a local value", "an endpoint"...; "" in a request
 	allowResponse bool
 	self          string // the request's own name, for self-references
+	// expansion is set for a request's for_each or count expression.
+	expansion bool
 	// allowEach and allowCount are set inside a request with for_each or
 	// count (but not in the for_each or count expression itself).
 	allowEach, allowCount bool
+}
+
+// describe names, for messages, what the expressions belong to. A
+// request's name is quoted only when a message needs it.
+func (ctx refContext) describe() string {
+	switch {
+	case ctx.expansion:
+		return fmt.Sprintf("the for_each or count of request %q", ctx.self)
+	case ctx.self != "":
+		return fmt.Sprintf("request %q", ctx.self)
+	}
+	return ctx.what
 }
 
 // validate checks what can be checked without evaluating: that every
@@ -126,26 +140,11 @@ func (c *Collection) validate() hcl.Diagnostics {
 		diags = append(diags, moreDiags...)
 		diags = append(diags, c.checkAuth(e.Auth)...)
 	}
-	for _, r := range c.Requests {
-		if r.Endpoint != nil && c.Endpoint(r.Endpoint.Name) == nil {
-			diags = append(diags, c.undeclared(addrs.Endpoint{Name: r.Endpoint.Name}, r.Endpoint.Range))
-		}
-		for _, dep := range r.DependsOn {
-			name := dep[1].(hcl.TraverseAttr).Name
-			if c.Request(name) == nil {
-				diags = append(diags, c.undeclared(addrs.Request{Name: name}, dep.SourceRange()))
-			}
-		}
-		ctx := refContext{what: fmt.Sprintf("request %q", r.Name), self: r.Name}
-		r.ExpandRefs, moreDiags = c.checkRefs(refContext{what: fmt.Sprintf("the for_each or count of request %q", r.Name), self: r.Name}, r.ExpandExprs()...)
-		diags = append(diags, moreDiags...)
-		ctx.allowEach, ctx.allowCount = r.ForEach != nil, r.Count != nil
-		r.InputRefs, moreDiags = c.checkRefs(ctx, r.InputExprs()...)
-		diags = append(diags, moreDiags...)
-		ctx.allowResponse = true
-		r.CheckRefs, moreDiags = c.checkRefs(ctx, r.CheckExprs()...)
-		diags = append(diags, moreDiags...)
-		diags = append(diags, c.checkAuth(r.Auth)...)
+	// Requests are many and each is checked on its own: on every core.
+	requestDiags := make([]hcl.Diagnostics, len(c.Requests))
+	inParallel(len(c.Requests), func(i int) { requestDiags[i] = c.checkRequest(c.Requests[i]) })
+	for _, ds := range requestDiags {
+		diags = append(diags, ds...)
 	}
 	for _, o := range c.Outputs {
 		o.Refs, moreDiags = c.checkRefs(refContext{what: "an output"}, o.Value)
@@ -177,6 +176,30 @@ func (c *Collection) validate() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// checkRequest checks the references of a request block and keeps them
+// in it.
+func (c *Collection) checkRequest(r *Request) hcl.Diagnostics {
+	var diags, moreDiags hcl.Diagnostics
+	if r.Endpoint != nil && c.Endpoint(r.Endpoint.Name) == nil {
+		diags = append(diags, c.undeclared(addrs.Endpoint{Name: r.Endpoint.Name}, r.Endpoint.Range))
+	}
+	for _, dep := range r.DependsOn {
+		name := dep[1].(hcl.TraverseAttr).Name
+		if c.Request(name) == nil {
+			diags = append(diags, c.undeclared(addrs.Request{Name: name}, dep.SourceRange()))
+		}
+	}
+	r.ExpandRefs, moreDiags = c.checkRefs(refContext{self: r.Name, expansion: true}, r.ExpandExprs()...)
+	diags = append(diags, moreDiags...)
+	ctx := refContext{self: r.Name, allowEach: r.ForEach != nil, allowCount: r.Count != nil}
+	r.InputRefs, moreDiags = c.checkRefs(ctx, r.InputExprs()...)
+	diags = append(diags, moreDiags...)
+	ctx.allowResponse = true
+	r.CheckRefs, moreDiags = c.checkRefs(ctx, r.CheckExprs()...)
+	diags = append(diags, moreDiags...)
+	return append(diags, c.checkAuth(r.Auth)...)
 }
 
 func (c *Collection) checkAuth(a *Auth) hcl.Diagnostics {
@@ -229,12 +252,12 @@ func (c *Collection) checkRefs(ctx refContext, exprs ...hcl.Expression) ([]*addr
 				Severity: hcl.DiagError,
 				Summary:  "Credentials are not values",
 				Detail: fmt.Sprintf("%s can be named only in an aws_sigv4 auth block's credentials argument "+
-					"(credentials = %s); it cannot be used in %s's expressions.", s, s, ctx.what),
+					"(credentials = %s); it cannot be used in %s's expressions.", s, s, ctx.describe()),
 				Subject: ref.SourceRange.Ptr(),
 			})
 		case addrs.Response:
 			if !ctx.allowResponse {
-				detail := fmt.Sprintf("\"response\" means a request's own response and exists only inside its expect, assert and retry blocks; it cannot be used in %s.", ctx.what)
+				detail := fmt.Sprintf("\"response\" means a request's own response and exists only inside its expect, assert and retry blocks; it cannot be used in %s.", ctx.describe())
 				if ctx.self == "" {
 					detail += " To use a request's response elsewhere, write request.NAME.response."
 				} else {

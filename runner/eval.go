@@ -55,70 +55,100 @@ func (e *evaluator) eval(expr hcl.Expression, want cty.Type, what string) (cty.V
 
 // constCache keeps the values of expressions that refer to nothing and
 // call no impure function: the same for every instance of a block. It is
-// safe for concurrent use.
+// safe for concurrent use. A block has few such expressions, so the cache
+// is lists, quicker to search than maps are to build for every block.
 type constCache struct {
-	mu    sync.RWMutex
-	vals  map[constKey]cty.Value
-	pairs map[hcl.Expression][]pair
 	// constant lists the expressions that may be cached.
-	constant map[hcl.Expression]bool
+	constant []hcl.Expression
+	mu       sync.RWMutex
+	vals     []constVal
+	pairs    []constPairs
 }
 
-type constKey struct {
+// constVal is an expression's value converted to want.
+type constVal struct {
 	expr hcl.Expression
 	want cty.Type
+	v    cty.Value
 }
 
-// newConstCache marks which of exprs are constant: no references and
-// only pure functions.
-func newConstCache(exprs []hcl.Expression) *constCache {
-	c := &constCache{vals: map[constKey]cty.Value{}, pairs: map[hcl.Expression][]pair{}, constant: map[hcl.Expression]bool{}}
-	for _, e := range exprs {
-		if e != nil && len(e.Variables()) == 0 && isPure([]hcl.Expression{e}) {
-			c.constant[e] = true
+// constPairs is a map argument in its final form.
+type constPairs struct {
+	expr  hcl.Expression
+	pairs []pair
+}
+
+// has reports whether expr may be cached.
+func (c *constCache) has(expr hcl.Expression) bool {
+	if c == nil {
+		return false
+	}
+	for _, e := range c.constant {
+		if e == expr {
+			return true
 		}
 	}
-	return c
+	return false
 }
 
 func (c *constCache) get(expr hcl.Expression, want cty.Type) (cty.Value, bool) {
-	if c == nil || !c.constant[expr] {
+	if !c.has(expr) {
 		return cty.NilVal, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	v, ok := c.vals[constKey{expr, want}]
-	return v, ok
+	for _, cv := range c.vals {
+		if cv.expr == expr && cv.want == want {
+			return cv.v, true
+		}
+	}
+	return cty.NilVal, false
+}
+
+func (c *constCache) put(expr hcl.Expression, want cty.Type, v cty.Value) {
+	if !c.has(expr) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, cv := range c.vals {
+		if cv.expr == expr && cv.want == want {
+			c.vals[i].v = v
+			return
+		}
+	}
+	c.vals = append(c.vals, constVal{expr: expr, want: want, v: v})
 }
 
 // getPairs and putPairs cache a constant map argument in its final form.
 // The pairs are shared: callers must not modify them.
 func (c *constCache) getPairs(expr hcl.Expression) ([]pair, bool) {
-	if c == nil || !c.constant[expr] {
+	if !c.has(expr) {
 		return nil, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	p, ok := c.pairs[expr]
-	return p, ok
+	for _, cp := range c.pairs {
+		if cp.expr == expr {
+			return cp.pairs, true
+		}
+	}
+	return nil, false
 }
 
 func (c *constCache) putPairs(expr hcl.Expression, p []pair) {
-	if c == nil || !c.constant[expr] {
+	if !c.has(expr) {
 		return
 	}
 	c.mu.Lock()
-	c.pairs[expr] = p
-	c.mu.Unlock()
-}
-
-func (c *constCache) put(expr hcl.Expression, want cty.Type, v cty.Value) {
-	if c == nil || !c.constant[expr] {
-		return
+	defer c.mu.Unlock()
+	for i, cp := range c.pairs {
+		if cp.expr == expr {
+			c.pairs[i].pairs = p
+			return
+		}
 	}
-	c.mu.Lock()
-	c.vals[constKey{expr, want}] = v
-	c.mu.Unlock()
+	c.pairs = append(c.pairs, constPairs{expr: expr, pairs: p})
 }
 
 func (e *evaluator) collectSecrets(v cty.Value) {

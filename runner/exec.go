@@ -29,7 +29,7 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	r.obs.started(inst.name)
 	defer func() { r.obs.finished(res) }()
 
-	spec := n.specs[inst.id]
+	spec := n.keptSpec(inst)
 	if spec == nil {
 		var diags hcl.Diagnostics
 		spec, diags = r.buildRequest(n, inst, st)
@@ -627,6 +627,9 @@ func (r *Runner) evalUntil(n *node, inst *instance, st *state, resp *response) (
 // validateChecks type-checks a request's checks with its response unknown.
 func (r *Runner) validateChecks(n *node, inst *instance, st *state) hcl.Diagnostics {
 	req := n.request
+	if req.Expect == nil && len(req.Asserts) == 0 && req.Retry == nil {
+		return nil // nothing to check
+	}
 	ctx := r.checkContext(n, inst, st, nil)
 	ev := &evaluator{ctx: ctx}
 	if e := req.Expect; e != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -52,19 +53,46 @@ type node struct {
 	expandRefs []*addrs.Reference
 	// pure is set for a request whose inputs call no function that gives
 	// a new value each time (timestamp, uuid): its evaluation in the
-	// validate pass can be reused by the run when it is fully known.
+	// validate pass can be reused by the run when it is fully known. It
+	// and consts are set by inspect.
 	pure bool
 	// requestDeps are the request blocks this request waits for, directly
 	// or through locals, endpoints and modules (display names).
 	requestDeps []string
 	// consts caches the request's constant argument values.
 	consts *constCache
+	// inspected guards pure and consts: a request's expressions are
+	// walked by the first job that evaluates it, so that the requests of
+	// a large collection are walked on every core.
+	inspected sync.Once
 	// info is what the validate pass learnt, for Plan.
 	info *planInfo
-	// specs are the instances as evaluated by the validate pass, by
-	// instance id, when they are pure and complete; the run sends them as
-	// they are.
+	// spec and specs are the instances as evaluated by the validate pass,
+	// when they are pure and complete; the run sends them as they are. A
+	// plain block's one instance is in spec, the instances of a block with
+	// for_each or count in specs, by instance id.
+	spec  *requestSpec
 	specs map[string]*requestSpec
+}
+
+// keepSpec keeps an instance's spec from the validate pass for the run.
+func (n *node) keepSpec(expanded bool, id string, spec *requestSpec) {
+	if !expanded {
+		n.spec = spec
+		return
+	}
+	if n.specs == nil {
+		n.specs = map[string]*requestSpec{}
+	}
+	n.specs[id] = spec
+}
+
+// keptSpec returns the spec the validate pass kept for an instance, or nil.
+func (n *node) keptSpec(inst *instance) *requestSpec {
+	if !n.request.Expanded() {
+		return n.spec
+	}
+	return n.specs[inst.id]
 }
 
 // impureFunctions give a different value at each call.
@@ -72,28 +100,122 @@ var impureFunctions = map[string]bool{"timestamp": true, "uuid": true}
 
 // isPure reports whether exprs call no impure function.
 func isPure(exprs []hcl.Expression) bool {
-	pure := true
 	for _, e := range exprs {
-		se, ok := e.(hclsyntax.Expression)
-		if e == nil || !ok {
-			if e != nil {
-				return false
-			}
-			continue
+		if pure, _ := inspectExpr(e); !pure {
+			return false
 		}
-		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-			if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && impureFunctions[call.Name] {
+	}
+	return true
+}
+
+// inspectExpr walks expr (nil is pure and constant): pure reports that it
+// calls no impure function, constant that it is also a value computed from
+// nothing, the same for every instance of its block. An expression that
+// is not HCL native syntax is neither.
+func inspectExpr(e hcl.Expression) (pure, constant bool) {
+	if e == nil {
+		return true, true
+	}
+	se, ok := e.(hclsyntax.Expression)
+	if !ok {
+		return false, false
+	}
+	// The shapes most arguments have, without a walk: a reference, or a
+	// literal value (a quoted string without interpolations, a map or a
+	// list of them).
+	if _, ok := se.(*hclsyntax.ScopeTraversalExpr); ok {
+		return true, false
+	}
+	if literal(se) {
+		return true, true
+	}
+	pure, traversals := true, false
+	hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n := n.(type) {
+		case *hclsyntax.FunctionCallExpr:
+			if impureFunctions[n.Name] {
 				pure = false
 			}
-			return nil
-		})
+		case *hclsyntax.ScopeTraversalExpr:
+			traversals = true
+		}
+		return nil
+	})
+	// Only a scope traversal can refer to something, and not every one
+	// does: in [for x in xs : x], x names no object.
+	return pure, pure && (!traversals || len(e.Variables()) == 0)
+}
+
+// inspect sets a request node's pure and consts, once.
+func (n *node) inspect() {
+	n.inspected.Do(func() { n.pure, n.consts = inspectRequest(n.request) })
+}
+
+// literal reports whether e is written with literals only: a literal, a
+// template of literals, a tuple or an object of literals (an object's keys
+// may be bare names). It calls no function and refers to nothing. false
+// means that e must be walked to tell.
+func literal(e hclsyntax.Expression) bool {
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return true
+	case *hclsyntax.TemplateExpr:
+		for _, p := range e.Parts {
+			if _, ok := p.(*hclsyntax.LiteralValueExpr); !ok {
+				return false
+			}
+		}
+		return true
+	case *hclsyntax.TupleConsExpr:
+		for _, x := range e.Exprs {
+			if !literal(x) {
+				return false
+			}
+		}
+		return true
+	case *hclsyntax.ObjectConsExpr:
+		for _, item := range e.Items {
+			key, ok := item.KeyExpr.(*hclsyntax.ObjectConsKeyExpr)
+			if !ok || !literal(item.ValueExpr) {
+				return false
+			}
+			// A bare name (a = 1) is the key's text, not a reference:
+			// HCL does not walk into it.
+			if hcl.ExprAsKeyword(key.Wrapped) == "" && !literal(key.Wrapped) {
+				return false
+			}
+		}
+		return true
 	}
-	return pure
+	return false
+}
+
+// inspectRequest walks a request's expressions once: pure reports that its
+// inputs and expansion call no impure function, and consts caches the
+// inputs that are constant (nil when there are none).
+func inspectRequest(r *dsl.Request) (pure bool, consts *constCache) {
+	pure = true
+	for _, e := range r.InputExprs() {
+		if e == nil {
+			continue
+		}
+		p, constant := inspectExpr(e)
+		pure = pure && p
+		if constant {
+			if consts == nil {
+				consts = &constCache{}
+			}
+			consts.constant = append(consts.constant, e)
+		}
+	}
+	return pure && isPure(r.ExpandExprs()), consts
 }
 
 // plan is the collection as a graph.
 type plan struct {
 	nodes []*node
+	// order holds each node's orderKey, by vertex.
+	order []int64
 	index map[string]int // by address string
 	g     *graph.Graph
 	// requestOrder lists the request vertices in declaration order, the
@@ -102,13 +224,21 @@ type plan struct {
 }
 
 func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
-	p := &plan{index: map[string]int{}}
+	// Sized for the nodes (and a module's variables) at once: a large
+	// collection would grow the index many times over.
+	size := 0
+	for _, sc := range scopes {
+		c := sc.coll
+		size += len(c.Variables) + len(c.Locals) + len(c.Credentials) + len(c.Endpoints) + len(c.Requests) + len(c.Outputs) + len(c.Modules)
+	}
+	p := &plan{index: make(map[string]int, size), nodes: make([]*node, 0, size), order: make([]int64, 0, size)}
 	var diags hcl.Diagnostics
 	add := func(sc *scope, n *node) {
 		n.sc = sc.idx
 		n.key = sc.prefix + n.addr.String()
 		p.index[n.key] = len(p.nodes)
 		p.nodes = append(p.nodes, n)
+		p.order = append(p.order, orderKey(n))
 	}
 	// References were parsed and checked when the collection was loaded.
 	for _, sc := range scopes {
@@ -125,8 +255,7 @@ func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 		for _, r := range c.Requests {
 			p.requestOrder = append(p.requestOrder, len(p.nodes))
 			add(sc, &node{kind: nodeRequest, addr: r.Addr(), pos: r.Pos, declRange: r.DeclRange, request: r,
-				inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs,
-				pure: isPure(append(r.InputExprs(), r.ExpandExprs()...)), consts: newConstCache(r.InputExprs())})
+				inputRefs: r.InputRefs, checkRefs: r.CheckRefs, expandRefs: r.ExpandRefs})
 		}
 		for _, o := range c.Outputs {
 			add(sc, &node{kind: nodeOutput, addr: o.Addr(), pos: o.Pos, declRange: o.DeclRange, output: o, inputRefs: o.Refs})
@@ -230,28 +359,30 @@ func buildPlan(scopes []*scope) (*plan, hcl.Diagnostics) {
 }
 
 // less orders nodes by scope (the root first), then by position.
-func (p *plan) less(a, b int) bool {
-	na, nb := p.nodes[a], p.nodes[b]
-	if na.sc != nb.sc {
-		return na.sc < nb.sc
-	}
-	return na.pos < nb.pos
-}
+func (p *plan) less(a, b int) bool { return p.order[a] < p.order[b] }
+
+// orderKey is a node's place in the order of less: its scope, then its
+// position, in one number that walks compare without reading the nodes.
+func orderKey(n *node) int64 { return int64(n.sc)<<32 | int64(n.pos) }
 
 // requestDeps finds, for each request, the requests it waits for: its
 // dependencies, looking through nodes that are not requests.
 func (p *plan) requestDeps(scopes []*scope) {
+	// seen[d] == v+1 marks d as seen from request v, so one slice serves
+	// every request.
+	seen := make([]int, len(p.nodes))
+	var stack []int
 	for _, v := range p.requestOrder {
-		seen := map[int]bool{v: true}
-		stack := append([]int(nil), p.g.Deps(v)...)
+		seen[v] = v + 1
+		stack = append(stack[:0], p.g.Deps(v)...)
 		var deps []string
 		for len(stack) > 0 {
 			d := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if seen[d] {
+			if seen[d] == v+1 {
 				continue
 			}
-			seen[d] = true
+			seen[d] = v + 1
 			if dn := p.nodes[d]; dn.kind == nodeRequest {
 				deps = append(deps, scopes[dn.sc].requestName(dn.request.Name))
 				continue

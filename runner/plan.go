@@ -33,13 +33,16 @@ type PlannedRequest struct {
 	Tags    []string
 }
 
-// planInfo is what the validate pass records for Plan.
+// planInfo is what the validate pass records for Plan. The texts Plan
+// shows are written when Plan is called, not for every request of every
+// validation.
 type planInfo struct {
-	spec      *requestSpec
-	insts     []*instance
-	unknown   bool
-	rawTarget string
-	authDesc  string
+	spec    *requestSpec
+	insts   []*instance
+	unknown bool
+	// creds is the credentials block an aws_sigv4 spec names, as the
+	// validate pass evaluated it; nil for none or the default chain.
+	creds *credentialsValue
 }
 
 // Plan lists the selected requests in the order a --parallel 1 run would
@@ -57,10 +60,12 @@ func (r *Runner) Plan() []PlannedRequest {
 			Name:    sc.requestName(n.request.Name),
 			Module:  strings.TrimSuffix(sc.prefix, "."),
 			WaitsOn: n.requestDeps,
-			Auth:    n.info.authDesc,
 			Checks:  checkNames(n.request),
 		}
 		spec := n.info.spec
+		if spec != nil && spec.auth != nil {
+			pr.Auth = r.authDescription(spec, n.info.creds)
+		}
 		switch {
 		case n.request.ForEach != nil && n.info.unknown:
 			pr.Expansion = "for_each, known after " + waitsOnText(n.requestDeps)
@@ -86,7 +91,7 @@ func (r *Runner) Plan() []PlannedRequest {
 			pr.Body = bodyDescription(n.request, spec)
 		}
 		if !pr.Known {
-			pr.URL = n.info.rawTarget
+			pr.URL = targetSource(n.request, sc)
 		}
 		out = append(out, pr)
 	}
@@ -110,10 +115,8 @@ func plural(n int) string {
 // recordPlan keeps what Plan shows of a request, from the validate pass.
 func (r *Runner) recordPlan(n *node, st *state, insts []*instance, unknown bool, spec *requestSpec) {
 	info := &planInfo{spec: spec, insts: insts, unknown: unknown}
-	req := n.request
-	info.rawTarget = targetSource(req, st.sc)
-	if spec != nil && spec.auth != nil {
-		info.authDesc = r.authDescription(spec, st)
+	if spec != nil && spec.auth != nil && spec.auth.typ == dsl.AuthSigV4 && spec.auth.credentials != "" {
+		info.creds = st.credentials(spec.auth.credentials)
 	}
 	n.info = info
 }
@@ -142,14 +145,16 @@ func targetSource(req *dsl.Request, sc *scope) string {
 	return t
 }
 
-func (r *Runner) authDescription(spec *requestSpec, st *state) string {
+// authDescription describes the auth of spec; cv is the credentials block
+// it names (nil: none was evaluated).
+func (r *Runner) authDescription(spec *requestSpec, cv *credentialsValue) string {
 	a := spec.auth
 	switch a.typ {
 	case dsl.AuthSigV4:
 		creds := "the default AWS credential chain"
 		if a.credentials != "" {
 			creds = fmt.Sprintf("credentials %q", a.credentials)
-			if cv := st.credentials(a.credentials); cv != nil {
+			if cv != nil {
 				creds += " (" + cv.src.Describe() + ")"
 			}
 		}

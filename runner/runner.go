@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -70,8 +71,9 @@ type Runner struct {
 	vars     map[string]cty.Value
 	scopes   []*scope
 	selected selection
-	// tags are each request vertex's tags, from the validate pass.
-	tags map[int][]string
+	// tags are each request vertex's tags, from the validate pass, by
+	// vertex.
+	tags [][]string
 
 	obs      *serialObserver
 	client   *http.Client
@@ -158,11 +160,11 @@ func NewHTTPClient(parallel int) *http.Client {
 // It never sends a request or resolves credentials, and it does not stop at
 // the first error: every problem of the collection is reported, each once
 // (instances of one block share their diagnostics).
-func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
+func (r *Runner) validate() ([][]string, hcl.Diagnostics) {
 	states := r.newStates(true)
 	var mu sync.Mutex
 	var diags hcl.Diagnostics
-	tags := map[int][]string{}
+	tags := make([][]string, len(r.plan.nodes))
 	seen := map[string]bool{}
 	add := func(ds hcl.Diagnostics) {
 		if len(ds) == 0 {
@@ -181,9 +183,15 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 			}
 		}
 	}
-	// Requests are evaluated as jobs, in parallel on every core: they are
-	// independent once what they refer to is evaluated.
+	// The walk evaluates every other node and expands each request block
+	// into its instances; the instances are checked after it, on every
+	// core. Checking an instance reads only what the walk evaluated (the
+	// values it refers to, the instances of the blocks it refers to), and
+	// nothing the walk evaluates reads what checking finds: it is kept
+	// for the plan and the run. Checked outside the walk, thousands of
+	// requests need no job each, nor its hand-over to a worker.
 	workers := max(runtime.GOMAXPROCS(0), 1)
+	var checks []instanceCheck
 	_, err := r.plan.g.Walk(context.Background(), graph.WalkOptions{Limit: workers, Less: r.plan.less},
 		func(_ context.Context, v int) ([]graph.Job, error) {
 			n := r.plan.nodes[v]
@@ -194,63 +202,71 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 			}
 			insts, unknown, moreDiags := r.expand(n, st)
 			add(moreDiags)
-			set := &instanceSet{expanded: n.request.Expanded(), isCount: n.request.Count != nil, known: !unknown && !moreDiags.HasErrors()}
-			if unknown || moreDiags.HasErrors() {
+			expanded, known := n.request.Expanded(), !unknown && !moreDiags.HasErrors()
+			if !known {
 				// The keys wait on a response: check the block once, with
 				// each.key and each.value unknown.
 				insts = []*instance{{key: cty.DynamicVal, value: cty.DynamicVal, name: n.request.Name}}
 			}
-			for _, inst := range insts {
-				set.ids = append(set.ids, inst.id)
-			}
-			if set.expanded {
+			if expanded {
+				set := &instanceSet{expanded: true, isCount: n.request.Count != nil, known: known}
+				for _, inst := range insts {
+					set.ids = append(set.ids, inst.id)
+				}
 				st.setInstances(n.request.Name, set)
 			}
 			if len(insts) == 0 {
 				r.recordPlan(n, st, nil, false, nil)
 				return nil, nil
 			}
-			// Large blocks are split into chunks that run in parallel.
+			// Large blocks are split into chunks that are checked in
+			// parallel.
 			chunks := 1
 			if len(insts) >= 64 {
 				chunks = workers
 			}
-			var specsMu sync.Mutex
-			jobs := make([]graph.Job, 0, chunks)
 			for c := range chunks {
-				lo, hi := c*len(insts)/chunks, (c+1)*len(insts)/chunks
-				jobs = append(jobs, func(context.Context) error {
-					for i := lo; i < hi; i++ {
-						inst := insts[i]
-						spec, moreDiags := r.buildRequest(n, inst, st)
-						add(moreDiags)
-						if i == 0 {
-							mu.Lock()
-							tags[v] = spec.tags
-							mu.Unlock()
-							// Checks are type-checked once per block: their
-							// response is unknown for every instance alike.
-							add(r.validateChecks(n, inst, st))
-							var known []*instance
-							if set.known {
-								known = insts
-							}
-							r.recordPlan(n, st, known, !set.known, spec)
-						}
-						if set.known && !moreDiags.HasErrors() && spec.complete && n.pure {
-							specsMu.Lock()
-							if n.specs == nil {
-								n.specs = map[string]*requestSpec{}
-							}
-							n.specs[inst.id] = spec
-							specsMu.Unlock()
-						}
-					}
-					return nil
-				})
+				checks = append(checks, instanceCheck{v: v, n: n, st: st, insts: insts, expanded: expanded, known: known,
+					lo: c * len(insts) / chunks, hi: (c + 1) * len(insts) / chunks})
 			}
-			return jobs, nil
+			return nil, nil
 		})
+	check := func(c instanceCheck) {
+		n, st, insts := c.n, c.st, c.insts
+		for i := c.lo; i < c.hi; i++ {
+			inst := insts[i]
+			spec, moreDiags := r.buildRequest(n, inst, st)
+			add(moreDiags)
+			if i == 0 {
+				mu.Lock()
+				tags[c.v] = spec.tags
+				mu.Unlock()
+				// Checks are type-checked once per block: their response
+				// is unknown for every instance alike.
+				add(r.validateChecks(n, inst, st))
+				var knownInsts []*instance
+				if c.known {
+					knownInsts = insts
+				}
+				r.recordPlan(n, st, knownInsts, !c.known, spec)
+			}
+			if c.known && !moreDiags.HasErrors() && spec.complete && n.pure {
+				mu.Lock()
+				n.keepSpec(c.expanded, inst.id, spec)
+				mu.Unlock()
+			}
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(checks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(checks); i = int(next.Add(1)) - 1 {
+				check(checks[i])
+			}
+		})
+	}
+	wg.Wait()
 	if err != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid graph", Detail: err.Error()})
 	}
@@ -266,6 +282,18 @@ func (r *Runner) validate() (map[int][]string, hcl.Diagnostics) {
 		return a.Start.Byte < b.Start.Byte
 	})
 	return tags, diags
+}
+
+// instanceCheck is a request block's instances lo to hi, to be checked
+// by the validate pass.
+type instanceCheck struct {
+	v        int
+	n        *node
+	st       *state
+	insts    []*instance
+	expanded bool
+	known    bool
+	lo, hi   int
 }
 
 // newStates makes the values of a walk: a state per scope, the root's

@@ -247,6 +247,7 @@ func parseTargetURL(s string, expr hcl.Expression, ctx *hcl.EvalContext) (*url.U
 // diagnostics matter.
 func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec, hcl.Diagnostics) {
 	req := n.request
+	n.inspect()
 	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, instanceData{st: st, inst: inst}, st.sc.funcs), consts: n.consts}
 	spec := &requestSpec{method: http.MethodGet, header: http.Header{}}
 

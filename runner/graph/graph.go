@@ -1,10 +1,10 @@
 package graph
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -46,7 +46,7 @@ func (g *Graph) Dependents(v int) []int { return g.dependents[v] }
 // without repeating v0, starting at its smallest vertex.
 func (g *Graph) Cycles() [][]int {
 	var out [][]int
-	for _, scc := range g.sccs() {
+	g.sccs(func(scc []int) {
 		if len(scc) == 1 {
 			v := scc[0]
 			for _, d := range g.deps[v] {
@@ -54,17 +54,19 @@ func (g *Graph) Cycles() [][]int {
 					out = append(out, []int{v})
 				}
 			}
-			continue
+			return
 		}
-		out = append(out, g.cycleIn(scc))
-	}
+		out = append(out, g.cycleIn(append([]int(nil), scc...)))
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
 // sccs is Tarjan's algorithm, iterative so a deep graph cannot overflow the
-// stack.
-func (g *Graph) sccs() [][]int {
+// stack. It calls found with each strongly connected component, in a slice
+// valid only during the call: most components of a collection are single
+// vertices, and none is allocated on its own.
+func (g *Graph) sccs(found func(scc []int)) {
 	n := len(g.deps)
 	index := make([]int, n)
 	low := make([]int, n)
@@ -73,14 +75,14 @@ func (g *Graph) sccs() [][]int {
 		index[i] = -1
 	}
 	var stack []int
-	var out [][]int
 	next := 0
 	type frame struct{ v, i int }
+	var call []frame
 	for root := 0; root < n; root++ {
 		if index[root] >= 0 {
 			continue
 		}
-		call := []frame{{root, 0}}
+		call = append(call[:0], frame{root, 0})
 		index[root], low[root] = next, next
 		next++
 		stack = append(stack, root)
@@ -110,21 +112,22 @@ func (g *Graph) sccs() [][]int {
 				}
 			}
 			if low[v] == index[v] {
-				var scc []int
-				for {
-					w := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[w] = false
-					scc = append(scc, w)
-					if w == v {
-						break
-					}
+				// The component is the top of the stack down to v, in the
+				// order it is popped.
+				i := len(stack) - 1
+				for stack[i] != v {
+					i--
 				}
-				out = append(out, scc)
+				scc := stack[i:]
+				slices.Reverse(scc)
+				for _, w := range scc {
+					onStack[w] = false
+				}
+				found(scc)
+				stack = stack[:i]
 			}
 		}
 	}
-	return out
 }
 
 // cycleIn finds one cycle through the smallest vertex of a strongly
@@ -209,19 +212,51 @@ type Job func(ctx context.Context) error
 // ErrCycle is returned by Walk for a graph with a cycle.
 var ErrCycle = errors.New("graph has a cycle")
 
-type readyHeap struct {
-	items []int
-	less  func(a, b int) bool
+// orderedHeap is a binary min-heap ordered by less. Walks push and pop a
+// vertex, and a job, for every request of a collection: a heap of its own
+// type spares container/heap's boxing of each item and its calls through
+// an interface.
+type orderedHeap[T any] struct {
+	items []T
+	less  func(a, b T) bool
 }
 
-func (h *readyHeap) Len() int           { return len(h.items) }
-func (h *readyHeap) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
-func (h *readyHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *readyHeap) Push(x any)         { h.items = append(h.items, x.(int)) }
-func (h *readyHeap) Pop() any {
-	n := len(h.items)
-	x := h.items[n-1]
-	h.items = h.items[:n-1]
+func (h *orderedHeap[T]) Len() int { return len(h.items) }
+
+func (h *orderedHeap[T]) push(x T) {
+	h.items = append(h.items, x)
+	for j := len(h.items) - 1; j > 0; {
+		i := (j - 1) / 2 // parent
+		if !h.less(h.items[j], h.items[i]) {
+			break
+		}
+		h.items[i], h.items[j] = h.items[j], h.items[i]
+		j = i
+	}
+}
+
+// pop removes and returns the least item.
+func (h *orderedHeap[T]) pop() T {
+	n := len(h.items) - 1
+	h.items[0], h.items[n] = h.items[n], h.items[0]
+	for i := 0; ; {
+		j := 2*i + 1 // left child
+		if j >= n {
+			break
+		}
+		if r := j + 1; r < n && h.less(h.items[r], h.items[j]) {
+			j = r
+		}
+		if !h.less(h.items[j], h.items[i]) {
+			break
+		}
+		h.items[i], h.items[j] = h.items[j], h.items[i]
+		i = j
+	}
+	x := h.items[n]
+	var zero T
+	h.items[n] = zero // a job is a closure: let it go
+	h.items = h.items[:n]
 	return x
 }
 
@@ -232,26 +267,17 @@ type pendingJob struct {
 	job  Job
 }
 
-type jobHeap struct {
-	items []pendingJob
-	less  func(a, b int) bool
+func newReadyHeap(less func(a, b int) bool) *orderedHeap[int] {
+	return &orderedHeap[int]{less: less}
 }
 
-func (h *jobHeap) Len() int { return len(h.items) }
-func (h *jobHeap) Less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
-	if a.v != b.v {
-		return h.less(a.v, b.v)
-	}
-	return a.i < b.i
-}
-func (h *jobHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *jobHeap) Push(x any)    { h.items = append(h.items, x.(pendingJob)) }
-func (h *jobHeap) Pop() any {
-	n := len(h.items)
-	x := h.items[n-1]
-	h.items = h.items[:n-1]
-	return x
+func newJobHeap(less func(a, b int) bool) *orderedHeap[pendingJob] {
+	return &orderedHeap[pendingJob]{less: func(a, b pendingJob) bool {
+		if a.v != b.v {
+			return less(a.v, b.v)
+		}
+		return a.i < b.i
+	}}
 }
 
 type completion struct {
@@ -284,12 +310,12 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 	jobsLeft := make([]int, n)
 	jobsStarted := make([]int, n)
 	jobErr := make([]error, n)
-	ready := &readyHeap{less: less}
-	jobs := &jobHeap{less: less}
+	ready := newReadyHeap(less)
+	jobs := newJobHeap(less)
 	for v := range n {
 		waiting[v] = len(g.deps[v])
 		if waiting[v] == 0 {
-			heap.Push(ready, v)
+			ready.push(v)
 		}
 	}
 
@@ -313,7 +339,7 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 		for _, d := range g.dependents[v] {
 			waiting[d]--
 			if waiting[d] == 0 {
-				heap.Push(ready, d)
+				ready.push(d)
 			}
 		}
 	}
@@ -350,7 +376,7 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 		}
 		jobsLeft[v] = len(js)
 		for i, j := range js {
-			heap.Push(jobs, pendingJob{v: v, i: i, job: j})
+			jobs.push(pendingJob{v: v, i: i, job: j})
 		}
 	}
 
@@ -358,17 +384,17 @@ func (g *Graph) Walk(ctx context.Context, opts WalkOptions, visit func(ctx conte
 		// Visit every ready vertex first: visits are quick and may add
 		// jobs or make more vertices ready.
 		if ready.Len() > 0 {
-			start(heap.Pop(ready).(int))
+			start(ready.pop())
 			continue
 		}
 		if jobs.Len() > 0 && ctx.Err() != nil {
 			// Cancelled: queued jobs never start.
-			pj := heap.Pop(jobs).(pendingJob)
+			pj := jobs.pop()
 			jobDone(pj.v, ctx.Err())
 			continue
 		}
 		if jobs.Len() > 0 && inflight < limit {
-			pj := heap.Pop(jobs).(pendingJob)
+			pj := jobs.pop()
 			inflight++
 			jobsStarted[pj.v]++
 			if inflight > workers { // every worker is busy
@@ -425,21 +451,21 @@ func (g *Graph) TopoOrder(less func(a, b int) bool) ([]int, error) {
 	}
 	n := len(g.deps)
 	waiting := make([]int, n)
-	h := &readyHeap{less: less}
+	h := newReadyHeap(less)
 	for v := range n {
 		waiting[v] = len(g.deps[v])
 		if waiting[v] == 0 {
-			heap.Push(h, v)
+			h.push(v)
 		}
 	}
 	out := make([]int, 0, n)
 	for h.Len() > 0 {
-		v := heap.Pop(h).(int)
+		v := h.pop()
 		out = append(out, v)
 		for _, d := range g.dependents[v] {
 			waiting[d]--
 			if waiting[d] == 0 {
-				heap.Push(h, d)
+				h.push(d)
 			}
 		}
 	}
