@@ -129,6 +129,39 @@ func isSimplePath(p string) bool {
 	return true
 }
 
+// plainPathClass classifies path bytes for isPlainPath: 0 for bytes that
+// need encoding, 2 for '/' and '.', 1 for the rest of the unreserved set.
+var plainPathClass = func() (t [256]uint8) {
+	for c := range t {
+		if unreserved[c] {
+			t[c] = 1
+		}
+	}
+	t['/'], t['.'] = 2, 2
+	return
+}()
+
+// isPlainPath reports whether p starts with '/' and has only unreserved
+// bytes and '/', and no "//" or "/." that normalisation could act on.
+// Such a path is its own canonical URI whether it is encoded once or twice
+// and whether it is normalised or not.
+func isPlainPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	for i := 1; i < len(p); i++ {
+		switch plainPathClass[p[i]] {
+		case 0:
+			return false
+		case 2:
+			if p[i-1] == '/' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // wirePath returns the path exactly as net/http puts it on the request line:
 // URL.Opaque (minus a leading "//host"), else URL.EscapedPath() (RawPath when
 // it is a valid encoding of Path). An empty result means "/".
@@ -250,9 +283,23 @@ func appendURIEncodeBytes(dst []byte, s []byte, keepSlash bool) []byte {
 }
 
 // qpair is one canonical query parameter: encoded name and value as offsets
-// into a scratch buffer.
+// into a source buffer (the scratch buffer, or the raw query itself when it
+// is already canonical), and the name's sort prefix (see namePrefix).
 type qpair struct {
+	pre            uint64
 	k0, k1, v0, v1 int32
+}
+
+// bytesPrefix is namePrefix for b[k0:k1].
+func bytesPrefix(b []byte, k0, k1 int32) uint64 {
+	if k1-k0 >= 8 {
+		return binary.BigEndian.Uint64(b[k0:])
+	}
+	var x uint64
+	for i, c := range b[k0:k1] {
+		x |= uint64(c) << (56 - 8*i)
+	}
+	return x
 }
 
 // addQuery splits raw on '&', each part on the first '=', decodes and
@@ -261,32 +308,11 @@ type qpair struct {
 // whose raw name (decoded) it accepts — used by presigned verification to
 // leave out X-Amz-Signature.
 func addQuery(scratch []byte, pairs []qpair, raw string, skip func(name []byte) bool) ([]byte, []qpair, error) {
-	if skip == nil && isCanonicalQueryText(raw) {
+	if skip == nil {
 		// Already strictly encoded: split a copy, no per-byte re-encoding.
-		base := len(scratch)
-		scratch = append(scratch, raw...)
-		off := 0
-		for off < len(raw) {
-			end := strings.IndexByte(raw[off:], '&')
-			if end < 0 {
-				end = len(raw)
-			} else {
-				end += off
-			}
-			if end > off {
-				k1 := end
-				if eq := strings.IndexByte(raw[off:end], '='); eq >= 0 {
-					k1 = off + eq
-				}
-				v0 := k1 + 1
-				if k1 == end {
-					v0 = end
-				}
-				pairs = append(pairs, qpair{int32(base + off), int32(base + k1), int32(base + v0), int32(base + end)})
-			}
-			off = end + 1
+		if p, ok := splitCanonicalQuery(pairs, raw, int32(len(scratch))); ok {
+			return append(scratch, raw...), p, nil
 		}
-		return scratch, pairs, nil
 	}
 	for raw != "" {
 		var part string
@@ -317,47 +343,83 @@ func addQuery(scratch []byte, pairs []qpair, raw string, skip func(name []byte) 
 		if err != nil {
 			return scratch, pairs, fmt.Errorf("query value: %w", err)
 		}
-		pairs = append(pairs, qpair{int32(k0), int32(k1), int32(k1), int32(len(scratch))})
+		pairs = append(pairs, qpair{0, int32(k0), int32(k1), int32(k1), int32(len(scratch))})
+	}
+	for i := range pairs {
+		pairs[i].pre = bytesPrefix(scratch, pairs[i].k0, pairs[i].k1)
 	}
 	return scratch, pairs, nil
 }
 
-// isCanonicalQueryText reports whether decoding and strictly re-encoding
-// each component of raw leaves it unchanged: only unreserved bytes, '&',
-// at most one '=' per part, and %XX escapes (uppercase hex) of bytes that
-// must stay escaped.
-func isCanonicalQueryText(raw string) bool {
-	eq := false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case unreserved[c]:
-		case c == '&':
-			eq = false
-		case c == '=':
-			if eq {
-				return false
+// Byte classes of query text for splitCanonicalQuery.
+const (
+	qcBad   = iota // must be encoded
+	qcPlain        // unreserved
+	qcAmp
+	qcEq
+	qcPct
+)
+
+var queryClass = func() (t [256]uint8) {
+	for c := range t {
+		if unreserved[c] {
+			t[c] = qcPlain
+		}
+	}
+	t['&'], t['='], t['%'] = qcAmp, qcEq, qcPct
+	return
+}()
+
+// splitCanonicalQuery appends the pairs of raw, as offsets into raw plus
+// base, if raw is already canonical text: decoding and strictly re-encoding
+// each component leaves it unchanged, that is only unreserved bytes, '&', at
+// most one '=' per part, and %XX escapes (uppercase hex) of bytes that must
+// stay escaped. It reports false, with pairs beyond their original length
+// undefined, if raw is not.
+func splitCanonicalQuery(pairs []qpair, raw string, base int32) ([]qpair, bool) {
+	start, eq := 0, -1
+	for i := 0; ; i++ {
+		for i < len(raw) && queryClass[raw[i]] == qcPlain {
+			i++
+		}
+		if i == len(raw) || raw[i] == '&' {
+			if i > start {
+				k1, v0 := i, i
+				if eq >= 0 {
+					k1, v0 = eq, eq+1
+				}
+				pairs = append(pairs, qpair{prefixAt(raw, start, k1), base + int32(start), base + int32(k1), base + int32(v0), base + int32(i)})
 			}
-			eq = true
-		case c == '%':
+			if i == len(raw) {
+				return pairs, true
+			}
+			start, eq = i+1, -1
+			continue
+		}
+		switch queryClass[raw[i]] {
+		case qcEq:
+			if eq >= 0 {
+				return pairs, false
+			}
+			eq = i
+		case qcPct:
 			if i+2 >= len(raw) {
-				return false
+				return pairs, false
 			}
 			h, l := raw[i+1], raw[i+2]
 			if !(h >= '0' && h <= '9' || h >= 'A' && h <= 'F') || !(l >= '0' && l <= '9' || l >= 'A' && l <= 'F') {
-				return false
+				return pairs, false
 			}
 			hv, _ := unhex(h)
 			lv, _ := unhex(l)
 			if unreserved[hv<<4|lv] {
-				return false // %41 must become A
+				return pairs, false // %41 must become A
 			}
 			i += 2
 		default:
-			return false
+			return pairs, false
 		}
 	}
-	return true
 }
 
 // addPair appends an already-encoded name and a value that still needs strict encoding.
@@ -366,37 +428,48 @@ func addPair(scratch []byte, pairs []qpair, name string, value []byte) ([]byte, 
 	scratch = append(scratch, name...)
 	k1 := len(scratch)
 	scratch = appendURIEncodeBytes(scratch, value, false)
-	return scratch, append(pairs, qpair{int32(k0), int32(k1), int32(k1), int32(len(scratch))})
+	return scratch, append(pairs, qpair{namePrefix(name), int32(k0), int32(k1), int32(k1), int32(len(scratch))})
 }
 
-func cmpPair(scratch []byte, a, b qpair) int {
-	if c := bytes.Compare(scratch[a.k0:a.k1], scratch[b.k0:b.k1]); c != 0 {
+func cmpPair(src []byte, a, b *qpair) int {
+	if a.pre != b.pre {
+		if a.pre < b.pre {
+			return -1
+		}
+		return 1
+	}
+	if c := bytes.Compare(src[a.k0:a.k1], src[b.k0:b.k1]); c != 0 {
 		return c
 	}
-	return bytes.Compare(scratch[a.v0:a.v1], scratch[b.v0:b.v1])
+	return bytes.Compare(src[a.v0:a.v1], src[b.v0:b.v1])
 }
 
 // sortPairs sorts by encoded name, then encoded value (byte order).
-func sortPairs(scratch []byte, pairs []qpair) {
+func sortPairs(src []byte, pairs []qpair) {
 	if len(pairs) > 24 {
-		slices.SortFunc(pairs, func(a, b qpair) int { return cmpPair(scratch, a, b) })
+		slices.SortFunc(pairs, func(a, b qpair) int { return cmpPair(src, &a, &b) })
 		return
 	}
 	for i := 1; i < len(pairs); i++ {
-		for j := i; j > 0 && cmpPair(scratch, pairs[j-1], pairs[j]) > 0; j-- {
+		for j := i; j > 0 && cmpPair(src, &pairs[j-1], &pairs[j]) > 0; j-- {
 			pairs[j-1], pairs[j] = pairs[j], pairs[j-1]
 		}
 	}
 }
 
-func appendPairs(dst, scratch []byte, pairs []qpair) []byte {
+// appendPairs appends the sorted pairs as name=value joined by '&'.
+func appendPairs(dst, src []byte, pairs []qpair) []byte {
 	for i, p := range pairs {
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		dst = append(dst, scratch[p.k0:p.k1]...)
+		if p.v0 == p.k1+1 && src[p.k1] == '=' {
+			dst = append(dst, src[p.k0:p.v1]...) // name=value as it stands in raw text
+			continue
+		}
+		dst = append(dst, src[p.k0:p.k1]...)
 		dst = append(dst, '=')
-		dst = append(dst, scratch[p.v0:p.v1]...)
+		dst = append(dst, src[p.v0:p.v1]...)
 	}
 	return dst
 }
@@ -449,21 +522,43 @@ func appendHeaderValue(dst []byte, v string) []byte {
 // isCleanValue reports whether v (already trimmed) has no tab, CR, LF and
 // no run of two spaces, i.e. is its own canonical form.
 func isCleanValue(v string) bool {
-	// Skip 8 bytes at a time while none of them is <= ' ' (SWAR: a byte
-	// below 0x21 makes (x - 0x21..) borrow into its high bit).
-	i := 0
+	// Test 16 bytes at a time for a byte <= ' ', and look at the bytes
+	// themselves only where there is one. The tail is covered by re-testing
+	// the last 8 bytes.
 	b := unsafe.Slice(unsafe.StringData(v), len(v))
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-0x2121212121212121)&^x&0x8080808080808080 != 0 {
-			break
+	n := len(b)
+	if n < 8 {
+		return cleanBytes(b, 0, n)
+	}
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		w := b[i : i+16 : i+16]
+		if lowBytes(binary.LittleEndian.Uint64(w))|lowBytes(binary.LittleEndian.Uint64(w[8:])) != 0 && !cleanBytes(b, i, i+16) {
+			return false
 		}
 	}
-	for ; i < len(v); i++ {
-		if c := v[i]; c <= ' ' {
-			if c != ' ' || i+1 < len(v) && v[i+1] == ' ' {
-				return false
-			}
+	if i+8 <= n && lowBytes(binary.LittleEndian.Uint64(b[i:])) != 0 && !cleanBytes(b, i, i+8) {
+		return false
+	}
+	if i < n && lowBytes(binary.LittleEndian.Uint64(b[n-8:])) != 0 && !cleanBytes(b, n-8, n) {
+		return false
+	}
+	return true
+}
+
+// lowBytes is non-zero if a byte of x is <= ' ' (SWAR: a byte below 0x21
+// makes x - 0x21.. borrow into its high bit; bytes >= 0x80 are masked out;
+// borrows only add false alarms above a true one).
+func lowBytes(x uint64) uint64 {
+	return (x - 0x2121212121212121) &^ x & 0x8080808080808080
+}
+
+// cleanBytes is isCleanValue's test for the bytes b[i:j] (a space there
+// must not be followed by another, in b).
+func cleanBytes(b []byte, i, j int) bool {
+	for ; i < j && i < len(b); i++ {
+		if c := b[i]; c <= ' ' && (c != ' ' || i+1 < len(b) && b[i+1] == ' ') {
+			return false
 		}
 	}
 	return true
@@ -517,10 +612,10 @@ func cmpLower(a, b string) int {
 func stripDefaultPort(host, scheme string) string {
 	var port string
 	switch {
-	case len(scheme) == 4 && strings.EqualFold(scheme, "http"):
-		port = ":80"
-	case len(scheme) == 5 && strings.EqualFold(scheme, "https"):
+	case scheme == "https", len(scheme) == 5 && strings.EqualFold(scheme, "https"):
 		port = ":443"
+	case scheme == "http", len(scheme) == 4 && strings.EqualFold(scheme, "http"):
+		port = ":80"
 	default:
 		return host
 	}

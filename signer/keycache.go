@@ -33,7 +33,8 @@ type cacheKey struct {
 // keyEntry is an immutable derived SigV4 signing key for one (access key,
 // secret, UTC date, region, service), with everything per-request signing
 // needs precomputed: the HMAC inner/outer hash states (so a signature costs
-// no key schedule), the scope and the credential strings.
+// no key schedule), the scope and the credential strings. Its one mutable
+// part is sts, an atomically replaced cache.
 type keyEntry struct {
 	day        int32 // YYYYMMDD
 	date       string
@@ -41,8 +42,45 @@ type keyEntry struct {
 	service    string
 	scope      string // YYYYMMDD/region/service/aws4_request
 	credential string // AKID/scope
+	authPrefix string // Authorization up to the signed headers: "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders="
 	inner      []byte // marshalled SHA-256 state after the ipad block
 	outer      []byte // marshalled SHA-256 state after the opad block
+
+	// sts is the start of the string to sign for the last amz-date used.
+	sts atomic.Pointer[stsMemo]
+}
+
+// stsMemo is, for one amz-date, the start of a request's string to sign,
+// "AWS4-HMAC-SHA256\n" + amz-date + "\n" + scope + "\n", which is the same
+// for every signature with the key in that second, and the inner HMAC
+// state after its first block.
+type stsMemo struct {
+	date     [16]byte
+	prefix   []byte // in buf while it fits
+	state    []byte // in stateBuf; nil if prefix is shorter than a block
+	buf      [128]byte
+	stateBuf [128]byte
+}
+
+// stsStart returns the memo for amzDate, replacing the entry's memo with a
+// new one at the first signature of a second.
+func (e *keyEntry) stsStart(amzDate []byte, s *hmacState) *stsMemo {
+	if m := e.sts.Load(); m != nil && string(m.date[:]) == string(amzDate) {
+		return m
+	}
+	m := &stsMemo{date: [16]byte(amzDate)}
+	m.prefix = append(m.buf[:0], algV4+"\n"...)
+	m.prefix = append(m.prefix, amzDate...)
+	m.prefix = append(m.prefix, '\n')
+	m.prefix = append(m.prefix, e.scope...)
+	m.prefix = append(m.prefix, '\n')
+	if len(m.prefix) >= sha256.BlockSize {
+		_ = s.um.UnmarshalBinary(e.inner)
+		s.h.Write(m.prefix[:sha256.BlockSize])
+		m.state, _ = s.ma.AppendBinary(m.stateBuf[:0])
+	}
+	e.sts.Store(m)
+	return m
 }
 
 func hmacSHA256(key []byte, data ...string) []byte {
@@ -66,6 +104,7 @@ func newKeyEntry(akid string, key []byte, date string, day int32, region, servic
 	e := &keyEntry{day: day, date: date, region: region, service: service}
 	e.scope = date + "/" + region + "/" + service + "/aws4_request"
 	e.credential = akid + "/" + e.scope
+	e.authPrefix = algV4 + authCredential + e.credential + authSignedHeaders
 	var ipad, opad [sha256.BlockSize]byte
 	copy(ipad[:], key) // the key is 32 bytes < block size
 	copy(opad[:], key)
@@ -89,17 +128,34 @@ func newKeyEntry(akid string, key []byte, date string, day int32, region, servic
 type hmacState struct {
 	h  hash.Hash
 	um encoding.BinaryUnmarshaler
+	ma encoding.BinaryAppender
 }
 
 func newHMACState() hmacState {
 	h := sha256.New()
-	return hmacState{h: h, um: h.(encoding.BinaryUnmarshaler)}
+	return hmacState{h: h, um: h.(encoding.BinaryUnmarshaler), ma: h.(encoding.BinaryAppender)}
 }
 
 // sum appends HMAC(e's key, msg) to dst.
 func (s *hmacState) sum(dst []byte, e *keyEntry, msg []byte) []byte {
 	_ = s.um.UnmarshalBinary(e.inner)
 	s.h.Write(msg)
+	return s.finish(dst, e)
+}
+
+// sumSTS is sum for a request's string to sign msg, which starts with
+// m.prefix: it resumes from m's state.
+func (s *hmacState) sumSTS(dst []byte, e *keyEntry, m *stsMemo, msg []byte) []byte {
+	if m.state == nil {
+		return s.sum(dst, e, msg)
+	}
+	_ = s.um.UnmarshalBinary(m.state)
+	s.h.Write(msg[sha256.BlockSize:])
+	return s.finish(dst, e)
+}
+
+// finish appends the HMAC whose inner hash has absorbed the whole message.
+func (s *hmacState) finish(dst []byte, e *keyEntry) []byte {
 	n := len(dst)
 	dst = s.h.Sum(dst)
 	_ = s.um.UnmarshalBinary(e.outer)

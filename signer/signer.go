@@ -2,12 +2,12 @@ package signer
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +31,13 @@ const (
 const (
 	algV4  = "AWS4-HMAC-SHA256"
 	algV4A = "AWS4-ECDSA-P256-SHA256"
+)
+
+// The parts of an Authorization value after the algorithm.
+const (
+	authCredential    = " Credential="
+	authSignedHeaders = ", SignedHeaders="
+	authSignature     = ", Signature="
 )
 
 // String returns the algorithm's wire name.
@@ -176,23 +183,31 @@ func New(opts ...Option) *Signer {
 // signer fall in the same second).
 type dateMemo struct {
 	sec int64
-	s   [16]byte
+	s   string // amz-date; also the X-Amz-Date value SignHTTP sets
+	day int32  // YYYYMMDD
 }
 
-// formatNow appends the signer's current time (clock + skew, UTC, whole
-// seconds) as an amz-date.
-func (s *Signer) formatNow(dst []byte) []byte {
+// clockDate returns the signer's current time (clock + skew, UTC, whole
+// seconds) as an amz-date and its day.
+func (s *Signer) clockDate() *dateMemo {
 	sec := s.clock()().Unix() + s.skew.Load()/int64(time.Second)
 	if skew := s.skew.Load() % int64(time.Second); skew != 0 {
 		sec = s.Now().Unix()
 	}
 	if m := s.lastDate.Load(); m != nil && m.sec == sec {
-		return append(dst, m.s[:]...)
+		return m
 	}
-	m := &dateMemo{sec: sec}
-	appendAmzDate(m.s[:0], time.Unix(sec, 0).UTC())
+	var buf [16]byte
+	d := appendAmzDate(buf[:0], time.Unix(sec, 0).UTC())
+	m := &dateMemo{sec: sec, s: string(d), day: amzDay(d)}
 	s.lastDate.Store(m)
-	return append(dst, m.s[:]...)
+	return m
+}
+
+// amzDay returns the YYYYMMDD of an amz-date as a number.
+func amzDay(d []byte) int32 {
+	return int32(d[0]-'0')*10000000 + int32(d[1]-'0')*1000000 + int32(d[2]-'0')*100000 + int32(d[3]-'0')*10000 +
+		int32(d[4]-'0')*1000 + int32(d[5]-'0')*100 + int32(d[6]-'0')*10 + int32(d[7]-'0')
 }
 
 // SetSkew sets the offset added to the clock (server time minus local
@@ -302,49 +317,154 @@ func classify(k string) uint8 {
 
 // hentry is one header contributing to the canonical headers: either a
 // Header map entry (key as in the map, vals) or a synthetic one (lower-case
-// key and a value already in canonical form).
+// name and a value already in canonical form).
 type hentry struct {
-	key  string // as in the map (or lower case for synthetic entries)
-	lk   string // lower-case key (points into state.names, or key itself)
-	vals []string
-	val  string
+	pre  uint64   // namePrefix(lk): sort key that settles almost every comparison
+	lk   string   // lower-case name (points into state.names for map entries)
+	key  string   // name as in the map; "" for synthetic entries
+	vals []string // map values; nil for synthetic entries
+	val  string   // synthetic entry's value
 }
 
+// setStr stores v into *p unless *p already is v (the same bytes in
+// memory). Most string fields of the pooled state get the same string
+// signature after signature, and a store is a GC write barrier.
+func setStr(p *string, v string) {
+	if len(*p) != len(v) || unsafe.StringData(*p) != unsafe.StringData(v) {
+		*p = v
+	}
+}
+
+// keep stores b, built by appending to (*p)[:0], back into *p. While b is
+// still in *p's array only the length changes, and x = x[:n] needs no GC
+// write barrier.
+func keep(p *[]byte, b []byte) {
+	if unsafe.SliceData(b) == unsafe.SliceData(*p) {
+		*p = (*p)[:len(b)]
+	} else {
+		*p = b
+	}
+}
+
+// hlist collects build's header entries. The first ones go into an array
+// that lives on build's stack, where storing them needs no GC write
+// barriers; more spill into a heap slice.
+type hlist struct {
+	n    int
+	arr  [12]hentry
+	more []hentry // all entries, once there are more than len(arr)
+}
+
+func (l *hlist) add(e hentry) {
+	if l.n < len(l.arr) {
+		l.arr[l.n] = e
+	} else {
+		if l.n == len(l.arr) {
+			l.more = append(make([]hentry, 0, 2*len(l.arr)), l.arr[:]...)
+		}
+		l.more = append(l.more, e)
+	}
+	l.n++
+}
+
+func (l *hlist) entries() []hentry {
+	if l.n <= len(l.arr) {
+		return l.arr[:l.n]
+	}
+	return l.more
+}
+
+// namePrefix packs the first 8 bytes of s big-endian, zero-padded, so that
+// comparing prefixes orders strings like comparing the strings, except that
+// equal prefixes need a full comparison. Canonical header names and encoded
+// query components never contain a zero byte, so padding sorts a shorter
+// string first, as byte order does.
+func namePrefix(s string) uint64 {
+	if len(s) >= 8 {
+		return binary.BigEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))
+	}
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		x |= uint64(s[i]) << (56 - 8*i)
+	}
+	return x
+}
+
+// prefixAt is namePrefix(s[i:j]), with one load when s has 8 bytes at i.
+func prefixAt(s string, i, j int) uint64 {
+	if i+8 > len(s) {
+		return namePrefix(s[i:j])
+	}
+	x := binary.BigEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+	if n := j - i; n < 8 {
+		x &= ^uint64(0) << (64 - 8*uint(n)) // keep the first n bytes
+	}
+	return x
+}
+
+// Sort keys of the synthetic header names.
+var (
+	preHost          = namePrefix("host")
+	preAmzDate       = namePrefix("x-amz-date")
+	preToken         = namePrefix("x-amz-security-token")
+	preRegionSet     = namePrefix("x-amz-region-set")
+	preContentSHA    = namePrefix("x-amz-content-sha256")
+	preContentLength = namePrefix("content-length")
+)
+
 // sortHeaders sorts idx (indices into hs) by lower-cased name; equal names in
-// different spellings keep net/http's wire order (sorted map keys).
-func sortHeaders(hs []hentry, idx []uint8) {
+// different spellings keep net/http's wire order (sorted map keys). It
+// reports whether two entries share a name: insertion sort compares any two
+// such entries with each other.
+func sortHeaders(hs []hentry, idx []uint8) (shared bool) {
 	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && lessHeader(&hs[idx[j]], &hs[idx[j-1]]); j-- {
+		for j := i; j > 0; j-- {
+			a, b := &hs[idx[j]], &hs[idx[j-1]]
+			var less bool
+			switch {
+			case a.pre != b.pre:
+				less = a.pre < b.pre
+			case a.lk != b.lk:
+				less = a.lk < b.lk
+			default:
+				shared = true
+				less = a.key < b.key
+			}
+			if !less {
+				break
+			}
 			idx[j-1], idx[j] = idx[j], idx[j-1]
 		}
 	}
-}
-
-func lessHeader(a, b *hentry) bool {
-	if a.lk[0] != b.lk[0] {
-		return a.lk[0] < b.lk[0]
-	}
-	if a.lk != b.lk {
-		return a.lk < b.lk
-	}
-	return a.key < b.key
+	return shared
 }
 
 // appendHeaders writes the canonical header block into hb and the signed
-// header list into sh in one pass over the sorted entries.
-func appendHeaders(hb, sh []byte, hs []hentry, idx []uint8) ([]byte, []byte) {
+// header list into sh in one pass over the sorted entries; shared says
+// whether some entries share a name (and so a line).
+func appendHeaders(hb, sh []byte, hs []hentry, idx []uint8, shared bool) ([]byte, []byte) {
 	for i := 0; i < len(idx); {
-		name := hs[idx[i]].lk
+		e := &hs[idx[i]]
+		name := e.lk
 		if i > 0 {
 			sh = append(sh, ';')
 		}
 		sh = append(sh, name...)
 		hb = append(hb, name...)
 		hb = append(hb, ':')
+		j := i + 1
+		for shared && j < len(idx) && hs[idx[j]].pre == e.pre && hs[idx[j]].lk == name {
+			j++
+		}
+		if j == i+1 && e.vals == nil { // the common case: one synthetic value
+			hb = append(hb, e.val...)
+			hb = append(hb, '\n')
+			i = j
+			continue
+		}
 		first := true
-		j := i
-		for ; j < len(idx) && (j == i || hs[idx[j]].lk == name); j++ {
-			e := &hs[idx[j]]
+		for ; i < j; i++ {
+			e := &hs[idx[i]]
 			if e.vals == nil {
 				if !first {
 					hb = append(hb, ',')
@@ -362,7 +482,6 @@ func appendHeaders(hb, sh []byte, hs []hentry, idx []uint8) ([]byte, []byte) {
 			}
 		}
 		hb = append(hb, '\n')
-		i = j
 	}
 	return hb, sh
 }
@@ -376,8 +495,7 @@ type state struct {
 	sig     []byte
 	mac     []byte
 	pairs   []qpair
-	names   []byte  // lower-case header names
-	nameEnd []int32 // start/end of each map entry's name in names
+	names   []byte // lower-case header names
 	hb      []byte
 	segs    []int
 	del     []string
@@ -387,6 +505,7 @@ type state struct {
 
 	// results of build
 	amzDate                        []byte
+	dateStr                        string // amzDate as a string, when taken from the clock
 	entry                          *keyEntry
 	scope, credential              string
 	host                           string
@@ -413,7 +532,6 @@ var statePool = sync.Pool{New: func() any {
 		mac:     make([]byte, 0, 64),
 		pairs:   make([]qpair, 0, 16),
 		names:   make([]byte, 0, 256),
-		nameEnd: make([]int32, 0, 32),
 		hb:      make([]byte, 0, 512),
 		segs:    make([]int, 0, 16),
 		hm:      newHMACState(),
@@ -472,13 +590,12 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	}
 
 	// 1. Collect the headers that will be signed. The entries live on the
-	// stack: they point into the request, and pointer writes into the
-	// pooled (heap) state would cost GC write barriers.
-	var hsBuf [12]hentry
-	hs := hsBuf[:0]
+	// stack (see hlist): they point into the request, and pointer writes
+	// into heap memory cost GC write barriers.
+	var hl hlist
 	// Buffers are worked on through locals and stored back once: every
 	// store of a slice into the pooled state is a GC write barrier.
-	names, nameEnd := st.names[:0], st.nameEnd[:0]
+	names := st.names[:0]
 	var amzDateVals, dateVals, shaVals []string
 	explicitCL := false
 	for k, v := range req.Header {
@@ -536,15 +653,21 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, k) {
 			continue
 		}
+		// The lower-case name points into names. Should names grow, the
+		// earlier names stay valid in the old array, which they keep alive.
 		n0 := len(names)
 		names = appendLower(names, k)
-		hs = append(hs, hentry{key: k, vals: v, lk: ""})
-		nameEnd = append(nameEnd, int32(n0), int32(len(names)))
+		lk := unsafe.String(unsafe.SliceData(names[n0:]), len(k))
+		hl.add(hentry{pre: namePrefix(lk), lk: lk, key: k, vals: v})
+	}
+	if cap(names) != cap(st.names) {
+		st.names = names // grown: keep the larger buffer
 	}
 
 	// 2. Signing time: the request's own X-Amz-Date or Date, else the clock.
 	st.addDate = false
 	var t time.Time
+	var day int32
 	switch {
 	case amzDateVals != nil:
 		if len(amzDateVals) != 1 {
@@ -554,7 +677,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if t, err = ParseRequestTime(strings.TrimSpace(amzDateVals[0])); err != nil {
 			return fmt.Errorf("X-Amz-Date: %w", err)
 		}
-		st.amzDate = appendAmzDate(st.date[:0], t)
+		appendAmzDate(st.date[:0], t)
 	case dateVals != nil:
 		if len(dateVals) != 1 {
 			return ErrDuplicateDate
@@ -563,14 +686,20 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		if t, err = ParseRequestTime(strings.TrimSpace(dateVals[0])); err != nil {
 			return fmt.Errorf("Date: %w", err)
 		}
-		st.amzDate = appendAmzDate(st.date[:0], t)
+		appendAmzDate(st.date[:0], t)
 	default:
-		st.amzDate = s.formatNow(st.date[:0])
+		m := s.clockDate()
+		copy(st.date[:], m.s)
+		setStr(&st.dateStr, m.s)
+		day = m.day
 		st.addDate = !in.presign
 	}
-	d := st.amzDate
-	day := int32(d[0]-'0')*10000000 + int32(d[1]-'0')*1000000 + int32(d[2]-'0')*100000 + int32(d[3]-'0')*10000 +
-		int32(d[4]-'0')*1000 + int32(d[5]-'0')*100 + int32(d[6]-'0')*10 + int32(d[7]-'0')
+	if st.amzDate == nil {
+		st.amzDate = st.date[:] // the same slice every time, stored once
+	}
+	if day == 0 {
+		day = amzDay(st.amzDate)
+	}
 
 	// 3. Key and scope.
 	if p.Algorithm == SigV4A {
@@ -587,7 +716,9 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		} else {
 			e = s.cache.get(akid, in.secret, day, st.amzDate[:8], p.Region, p.Service)
 		}
-		st.entry, st.scope, st.credential = e, e.scope, e.credential
+		if st.entry != e { // (a SigV4A build leaves the entry nil)
+			st.entry, st.scope, st.credential = e, e.scope, e.credential
+		}
 	}
 
 	// 4. Payload hash and x-amz-content-sha256.
@@ -614,7 +745,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	if ph != EmptyPayloadHash && ph != UnsignedPayload && !validPayloadHash(ph) {
 		return fmt.Errorf("%w: %q is neither a lowercase hex SHA-256 nor a payload marker", ErrPayloadHash, ph)
 	}
-	st.payloadHash = ph
+	setStr(&st.payloadHash, ph)
 
 	// 5. Synthetic headers.
 	host := req.Host
@@ -624,11 +755,11 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	if host == "" {
 		return ErrNoHost
 	}
-	st.host = stripDefaultPort(host, req.URL.Scheme)
+	setStr(&st.host, stripDefaultPort(host, req.URL.Scheme))
 	st.hostChanged = st.host != host
-	hs = append(hs, hentry{key: "host", val: canonicalValue(st.host)})
+	hl.add(hentry{pre: preHost, lk: "host", val: canonicalValue(st.host)})
 	if st.addDate {
-		hs = append(hs, hentry{key: "x-amz-date", val: unsafe.String(&st.date[0], len(st.amzDate))})
+		hl.add(hentry{pre: preAmzDate, lk: "x-amz-date", val: st.dateStr})
 	}
 	st.addToken, st.appendToken, st.tokenInQuery = false, false, false
 	switch tokenMode {
@@ -637,55 +768,45 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 			st.tokenInQuery = true
 		} else {
 			st.addToken = true
-			hs = append(hs, hentry{key: "x-amz-security-token", val: canonicalValue(token)})
+			hl.add(hentry{pre: preToken, lk: "x-amz-security-token", val: canonicalValue(token)})
 		}
 	case TokenAppendUnsigned:
 		st.appendToken = true
 	}
-	st.presignToken = token
+	if in.presign {
+		st.presignToken = token // (SignHTTP's apply gets the token from its caller)
+	}
 	st.addRegion, st.regionSetInQuery = false, false
 	if p.Algorithm == SigV4A {
 		if in.presign {
 			st.regionSetInQuery = true
 		} else {
 			st.addRegion = true
-			hs = append(hs, hentry{key: "x-amz-region-set", val: canonicalValue(p.Region)})
+			hl.add(hentry{pre: preRegionSet, lk: "x-amz-region-set", val: canonicalValue(p.Region)})
 		}
 	}
 	if !in.presign && r.addSHA && shaVals == nil {
 		st.addSHA = true
-		hs = append(hs, hentry{key: "x-amz-content-sha256", val: ph})
+		hl.add(hentry{pre: preContentSHA, lk: "x-amz-content-sha256", val: ph})
 	}
 	if n, ok := signedContentLength(req, explicitCL); ok && !(len(p.UnsignedHeaders) > 0 && containsFold(p.UnsignedHeaders, "content-length")) {
 		cl := strconv.AppendInt(st.clen[:0], n, 10)
-		hs = append(hs, hentry{key: "content-length", val: unsafe.String(&st.clen[0], len(cl))})
+		hl.add(hentry{pre: preContentLength, lk: "content-length", val: unsafe.String(&st.clen[0], len(cl))})
 	}
+	hs := hl.entries()
 	if len(hs) > 255 {
 		return errors.New("signer: too many headers")
 	}
-	// Lower-case names of map entries point into st.names (stable now that
-	// it no longer grows); synthetic entries are lower case already.
-	m := 0
-	for i := range hs {
-		if hs[i].vals != nil {
-			a, b := nameEnd[2*m], nameEnd[2*m+1]
-			hs[i].lk = unsafe.String(unsafe.SliceData(names[a:b]), int(b-a))
-			m++
-		} else {
-			hs[i].lk = hs[i].key
-		}
-	}
-	st.names, st.nameEnd = names, nameEnd
 	var idxBuf [32]uint8
 	idx := idxBuf[:0]
 	for i := range hs {
 		idx = append(idx, uint8(i))
 	}
-	sortHeaders(hs, idx)
+	shared := sortHeaders(hs, idx)
 
 	// 6. Canonical headers and the signed header list, in one pass.
 	if in.presign { // the query needs the signed header list first
-		st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], hs, idx)
+		st.hb, st.sh = appendHeaders(st.hb[:0], st.sh[:0], hs, idx, shared)
 	}
 
 	// 7. Canonical request.
@@ -696,57 +817,90 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		b = append(b, req.Method...)
 	}
 	b = append(b, '\n')
-	st.wire, st.opaquePrefix = wirePath(req.URL)
 	st.uri0 = len(b)
 	var err error
-	b, st.segs, err = appendCanonicalURI(b, st.wire, r.doubleEncode, r.normalize, st.segs)
-	if err != nil {
-		st.buf = b
-		return fmt.Errorf("path: %w", err)
+	if u := req.URL; u.Opaque == "" && u.RawPath == "" && isPlainPath(u.Path) {
+		// The common case: such a path is its own wire form and its own
+		// canonical URI in every mode.
+		setStr(&st.wire, u.Path)
+		setStr(&st.opaquePrefix, "")
+		b = append(b, u.Path...)
+		st.rewritePath = false
+	} else {
+		st.wire, st.opaquePrefix = wirePath(u)
+		b, st.segs, err = appendCanonicalURI(b, st.wire, r.doubleEncode, r.normalize, st.segs)
+		if err != nil {
+			st.buf = b
+			return fmt.Errorf("path: %w", err)
+		}
+		st.rewritePath = !r.doubleEncode && st.wire != "" && string(b[st.uri0:]) != st.wire
 	}
 	st.uri1 = len(b)
-	st.rewritePath = !r.doubleEncode && st.wire != "" && string(b[st.uri0:st.uri1]) != st.wire
 	b = append(b, '\n')
 
-	scratch, pairs, err := addQuery(st.scratch[:0], st.pairs[:0], req.URL.RawQuery, nil)
-	st.scratch, st.pairs = scratch, pairs
-	if err != nil {
-		st.buf = b
-		return err
-	}
-	if in.presign {
-		if err := st.addPresignPairs(p, in.expires); err != nil {
-			st.buf = b
+	raw := req.URL.RawQuery
+	pairs, canonical := splitCanonicalQuery(st.pairs[:0], raw, 0)
+	if canonical && !in.presign {
+		// Sort and join the pairs straight from raw: no copy.
+		src := unsafe.Slice(unsafe.StringData(raw), len(raw))
+		sortPairs(src, pairs)
+		b = appendPairs(b, src, pairs)
+		if cap(pairs) != cap(st.pairs) {
+			st.pairs = pairs // grown: keep the larger buffer
+		}
+	} else {
+		var scratch []byte
+		if canonical { // a copy, to which the presign pairs are added
+			scratch = append(st.scratch[:0], raw...)
+		} else if scratch, pairs, err = addQuery(st.scratch[:0], st.pairs[:0], raw, nil); err != nil {
+			st.scratch, st.pairs, st.buf = scratch, pairs, b
 			return err
 		}
+		st.scratch, st.pairs = scratch, pairs
+		if in.presign {
+			if err := st.addPresignPairs(p, in.expires); err != nil {
+				st.buf = b
+				return err
+			}
+		}
+		sortPairs(st.scratch, st.pairs)
+		b = appendPairs(b, st.scratch, st.pairs)
 	}
-	sortPairs(st.scratch, st.pairs)
-	b = appendPairs(b, st.scratch, st.pairs)
 	b = append(b, '\n')
 
 	if in.presign {
 		b = append(b, st.hb...)
 	} else {
 		var sh []byte
-		b, sh = appendHeaders(b, st.sh[:0], hs, idx)
-		st.sh = sh
+		b, sh = appendHeaders(b, st.sh[:0], hs, idx, shared)
+		keep(&st.sh, sh)
 	}
 	b = append(b, '\n')
 	b = append(b, st.sh...)
 	b = append(b, '\n')
 	b = append(b, ph...)
-	st.buf = b
+	keep(&st.buf, b)
 
 	// 8. String to sign and signature.
 	sum := sha256.Sum256(st.buf)
-	sts := append(st.sts[:0], p.Algorithm.String()...)
-	sts = append(sts, '\n')
-	sts = append(sts, st.amzDate...)
-	sts = append(sts, '\n')
-	sts = append(sts, st.scope...)
-	sts = append(sts, '\n')
+	// The string to sign starts with the algorithm, the date and the scope:
+	// for SigV4 the key entry keeps that start, and the HMAC state after
+	// its first block, for the current second.
+	sts := st.sts[:0]
+	var memo *stsMemo
+	if p.Algorithm == SigV4A {
+		sts = append(sts, algV4A...)
+		sts = append(sts, '\n')
+		sts = append(sts, st.amzDate...)
+		sts = append(sts, '\n')
+		sts = append(sts, st.scope...)
+		sts = append(sts, '\n')
+	} else {
+		memo = st.entry.stsStart(st.amzDate, &st.hm)
+		sts = append(sts, memo.prefix...)
+	}
 	sts = appendHex(sts, sum[:])
-	st.sts = sts
+	keep(&st.sts, sts)
 
 	if p.Algorithm == SigV4A {
 		var sig []byte
@@ -760,19 +914,41 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		}
 		st.sig = hex.AppendEncode(st.sig[:0], sig)
 	} else {
-		mac := st.hm.sum(st.mac[:0], st.entry, sts)
-		st.mac, st.sig = mac, appendHex(st.sig[:0], mac)
+		mac := st.hm.sumSTS(st.mac[:0], st.entry, memo, sts)
+		keep(&st.mac, mac)
+		keep(&st.sig, appendHex(st.sig[:0], mac))
 	}
 	return nil
 }
 
-// appendHex appends the lower-case hex encoding of src.
+// appendHex appends the lower-case hex encoding of src (digests and
+// signatures: 32 bytes), eight input bytes per round through a table of
+// two-character pairs, which beats encoding/hex's per-nibble lookups.
 func appendHex(dst, src []byte) []byte {
-	n := len(dst)
-	dst = slices.Grow(dst, 2*len(src))[:n+2*len(src)]
-	hex.Encode(dst[n:], src)
+	for len(src) >= 8 {
+		s := (*[8]byte)(src)
+		lo := uint64(hexPairs[s[0]]) | uint64(hexPairs[s[1]])<<16 | uint64(hexPairs[s[2]])<<32 | uint64(hexPairs[s[3]])<<48
+		hi := uint64(hexPairs[s[4]]) | uint64(hexPairs[s[5]])<<16 | uint64(hexPairs[s[6]])<<32 | uint64(hexPairs[s[7]])<<48
+		dst = binary.LittleEndian.AppendUint64(dst, lo)
+		dst = binary.LittleEndian.AppendUint64(dst, hi)
+		src = src[8:]
+	}
+	for _, c := range src {
+		dst = append(dst, lowerHex[c>>4], lowerHex[c&15])
+	}
 	return dst
 }
+
+const lowerHex = "0123456789abcdef"
+
+// hexPairs[b] is the two hex digits of b, first digit in the low byte (so a
+// little-endian store writes them in order).
+var hexPairs = func() (t [256]uint16) {
+	for i := range t {
+		t[i] = uint16(lowerHex[i>>4]) | uint16(lowerHex[i&15])<<8
+	}
+	return
+}()
 
 // signedContentLength implements sigrun's content-length rule: content-length
 // is signed exactly when net/http will send a Content-Length header, with the
@@ -881,55 +1057,87 @@ func (s *Signer) SignHTTP(req *http.Request, creds aws.Credentials, payloadHash 
 	if err := s.build(st, req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payloadHash, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, p.Algorithm, p.Region)
+	st.apply(req, p.Algorithm, p.Region, creds.SessionToken)
 	return nil
 }
 
-// apply writes the results of a header-mode build onto req.
-func (st *state) apply(req *http.Request, alg Algorithm, region string) {
-	const (
-		credPrefix = " Credential="
-		shPrefix   = ", SignedHeaders="
-		sigPrefix  = ", Signature="
-	)
-	a0 := 0
-	if st.addDate {
-		a0 = len(st.amzDate)
+// apply writes the results of a header-mode build onto req; token is the
+// session token the build was given.
+func (st *state) apply(req *http.Request, alg Algorithm, region, token string) {
+	// Authorization is the algorithm, authCredential, the credential,
+	// authSignedHeaders, the signed headers, authSignature and the
+	// signature; a SigV4 key entry has the part up to the signed headers
+	// ready.
+	size := len(st.sh) + len(authSignature) + len(st.sig)
+	if st.entry != nil {
+		size += len(st.entry.authPrefix)
+	} else {
+		size += len(alg.String()) + len(authCredential) + len(st.credential) + len(authSignedHeaders)
 	}
-	algName := alg.String()
-	size := a0 + len(algName) + len(credPrefix) + len(st.credential) + len(shPrefix) + len(st.sh) + len(sigPrefix) + len(st.sig)
 
-	n := 1
-	for _, b := range [...]bool{st.addDate, st.addToken || st.appendToken, st.addSHA, st.addRegion} {
-		if b {
-			n++
-		}
+	// The headers to set, Authorization last (its value is filled in once
+	// its bytes have a home).
+	var keys, vals [5]string
+	n := 0
+	add := func(k, v string) {
+		keys[n], vals[n] = k, v
+		n++
 	}
-	// One allocation holds both the header value slices and the bytes of
-	// the date and Authorization strings, written in place.
-	var vals []string
+	if st.addDate {
+		add("X-Amz-Date", st.dateStr)
+	}
+	if st.addToken || st.appendToken {
+		add("X-Amz-Security-Token", token)
+	}
+	if st.addSHA {
+		add("X-Amz-Content-Sha256", st.payloadHash)
+	}
+	if st.addRegion {
+		add("X-Amz-Region-Set", region)
+	}
+	add("Authorization", "")
+
+	// One allocation, as small as will do, holds both the header value
+	// slices and the bytes of the Authorization value, written in place.
+	// (The X-Amz-Date value is the signer's memoised string.) Every byte
+	// allocated here is also a share of garbage-collection work, charged to
+	// the signing goroutine.
+	var hv []string
 	var o []byte
 	switch {
+	case n <= len(applyBlock3{}.vals) && size <= len(applyBlock3{}.buf):
+		blk := new(applyBlock3)
+		vals[n-1] = unsafe.String(&blk.buf[0], size)
+		blk.vals = [3]string(vals[:3])
+		o, hv = blk.buf[:0:size], blk.vals[:n:n]
 	case size <= len(applyBlockS{}.buf):
 		blk := new(applyBlockS)
-		o, vals = blk.buf[:0:size], blk.vals[:n:n]
+		vals[n-1] = unsafe.String(&blk.buf[0], size)
+		blk.vals = vals
+		o, hv = blk.buf[:0:size], blk.vals[:n:n]
 	case size <= len(applyBlockL{}.buf):
 		blk := new(applyBlockL)
-		o, vals = blk.buf[:0:size], blk.vals[:n:n]
+		vals[n-1] = unsafe.String(&blk.buf[0], size)
+		blk.vals = vals
+		o, hv = blk.buf[:0:size], blk.vals[:n:n]
 	default:
-		o, vals = make([]byte, 0, size), make([]string, n)
+		o = make([]byte, 0, size)
+		vals[n-1] = unsafe.String(unsafe.SliceData(o[:size]), size)
+		hv = append([]string(nil), vals[:n]...)
 	}
-	if st.addDate {
-		o = append(o, st.amzDate...)
+	// The Authorization string's bytes; nothing reads them before this.
+	if st.entry != nil {
+		o = append(o, st.entry.authPrefix...)
+	} else {
+		o = append(o, alg.String()...)
+		o = append(o, authCredential...)
+		o = append(o, st.credential...)
+		o = append(o, authSignedHeaders...)
 	}
-	o = append(o, algName...)
-	o = append(o, credPrefix...)
-	o = append(o, st.credential...)
-	o = append(o, shPrefix...)
 	o = append(o, st.sh...)
-	o = append(o, sigPrefix...)
+	o = append(o, authSignature...)
 	o = append(o, st.sig...)
-	str := unsafe.String(unsafe.SliceData(o), len(o))
+
 	if req.Header == nil {
 		req.Header = make(http.Header, n)
 	}
@@ -937,25 +1145,9 @@ func (st *state) apply(req *http.Request, alg Algorithm, region string) {
 		delete(req.Header, k)
 	}
 	h := req.Header
-	i := 0
-	set := func(k, v string) {
-		vals[i] = v
-		h[k] = vals[i : i+1 : i+1]
-		i++
+	for i, k := range keys[:n] {
+		h[k] = hv[i : i+1 : i+1]
 	}
-	if st.addDate {
-		set("X-Amz-Date", str[:a0])
-	}
-	if st.addToken || st.appendToken {
-		set("X-Amz-Security-Token", st.presignToken)
-	}
-	if st.addSHA {
-		set("X-Amz-Content-Sha256", st.payloadHash)
-	}
-	if st.addRegion {
-		set("X-Amz-Region-Set", region)
-	}
-	set("Authorization", str[a0:])
 	if st.hostChanged {
 		if req.Host != "" {
 			req.Host = st.host
@@ -968,8 +1160,15 @@ func (st *state) apply(req *http.Request, alg Algorithm, region string) {
 	}
 }
 
-// applyBlockS and applyBlockL are the single allocation apply makes for a
-// typical request (sized to fill the 352- and 512-byte size classes).
+// applyBlock3, applyBlockS and applyBlockL are the single allocation apply
+// makes for a typical request (sized to fill the 288-, 352- and 512-byte
+// size classes): applyBlock3 fits the usual Authorization, X-Amz-Date and
+// X-Amz-Security-Token.
+type applyBlock3 struct {
+	vals [3]string
+	buf  [240]byte
+}
+
 type applyBlockS struct {
 	vals [5]string
 	buf  [272]byte

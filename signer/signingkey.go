@@ -101,7 +101,7 @@ func (s *Signer) SignHTTPWithKey(req *http.Request, key *SigningKey, payloadHash
 	if err := s.build(st, req, &signInput{key: key, payloadHash: payloadHash, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, p.Algorithm, p.Region)
+	st.apply(req, p.Algorithm, p.Region, key.token)
 	return nil
 }
 

@@ -212,7 +212,7 @@ func (s *Signer) SignStreaming(req *http.Request, creds aws.Credentials, p Param
 	if err := s.build(st, req, &signInput{akid: creds.AccessKeyID, secret: creds.SecretAccessKey, token: creds.SessionToken, payloadHash: payload, p: p}); err != nil {
 		return err
 	}
-	st.apply(req, p.Algorithm, p.Region)
+	st.apply(req, p.Algorithm, p.Region, creds.SessionToken)
 	if !st.addSHA {
 		req.Header.Set("X-Amz-Content-Sha256", payload)
 	}
