@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -76,9 +77,14 @@ func (r *Runner) expand(n *node, st *state) (insts []*instance, unknown bool, di
 		if c > MaxInstances {
 			return nil, false, badExpansion(req.Count, ctx, "count", fmt.Sprintf("count is %d; a request block has at most %d instances.", c, MaxInstances))
 		}
+		// The instances share one array: a count of thousands is one
+		// allocation, not thousands.
 		insts = make([]*instance, c)
+		all := make([]instance, c)
 		for i := range insts {
-			insts[i] = &instance{key: cty.NumberIntVal(int64(i)), value: cty.NilVal, id: fmt.Sprint(i), name: fmt.Sprintf("%s[%d]", base, i)}
+			id := strconv.Itoa(i)
+			all[i] = instance{key: cty.NumberIntVal(int64(i)), value: cty.NilVal, id: id, name: base + "[" + id + "]"}
+			insts[i] = &all[i]
 		}
 		return insts, false, nil
 	}
