@@ -18,10 +18,9 @@ import (
 	"github.com/sigrun-dev/sigrun/runner"
 )
 
-// benchCollection is n independent signed GETs.
-func benchCollection(n int) string {
-	var b strings.Builder
-	b.WriteString(`
+// signedAPI declares the endpoint "api" at var.base_url, signed with
+// static credentials "c", that the benchmark collections send to.
+const signedAPI = `
 variable "base_url" { type = string }
 credentials "c" {
   access_key_id     = "AKIDEXAMPLE"
@@ -35,7 +34,12 @@ endpoint "api" {
     region      = "us-east-1"
   }
 }
-`)
+`
+
+// benchCollection is n independent signed GETs.
+func benchCollection(n int) string {
+	var b strings.Builder
+	b.WriteString(signedAPI)
 	for i := range n {
 		fmt.Fprintf(&b, "request \"r%d\" {\n  endpoint = endpoint.api\n  path = \"/items/%d\"\n  query = { a = \"1\", b = \"x y\" }\n  expect { status = 200 }\n}\n", i, i)
 	}
@@ -143,21 +147,7 @@ func BenchmarkExec2000(b *testing.B) {
 // countCollection is the harness's sigrun workload: one block with
 // count = n, signed GETs.
 func countCollection(n int) string {
-	return fmt.Sprintf(`
-variable "base_url" { type = string }
-credentials "c" {
-  access_key_id     = "AKIDEXAMPLE"
-  secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-}
-endpoint "api" {
-  url = var.base_url
-  auth "aws_sigv4" {
-    credentials = credentials.c
-    service     = "execute-api"
-    region      = "us-east-1"
-  }
-}
-request "r" {
+	return signedAPI + fmt.Sprintf(`request "r" {
   count    = %d
   endpoint = endpoint.api
   path     = "/items/${count.index}"

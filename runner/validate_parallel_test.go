@@ -20,21 +20,8 @@ func TestNewLargeCollection(t *testing.T) {
 	// Blocks of kinds 2, 4 and 5 have errors.
 	collection := func(errors bool) string {
 		var b strings.Builder
-		b.WriteString(`
-variable "base_url" { type = string }
-credentials "c" {
-  access_key_id     = "AKIDEXAMPLE"
-  secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-}
-endpoint "api" {
-  url = var.base_url
-  auth "aws_sigv4" {
-    credentials = credentials.c
-    service     = "execute-api"
-    region      = "us-east-1"
-  }
-}
-request "many" {
+		b.WriteString(signedAPI)
+		b.WriteString(`request "many" {
   count    = 500
   endpoint = endpoint.api
   path     = "/many/${count.index}"
