@@ -106,7 +106,9 @@ func printDiags(p *Process, files map[string]*hcl.File, diags hcl.Diagnostics, r
 // types, references, cycles), printing every diagnostic. An invalid
 // collection ends the command with exit code 2 before anything is sent.
 func prepare(p *Process, dir string, flags *collectionFlags, opts runner.Options) (*runner.Runner, error) {
+	restoreGC := relaxGC()
 	coll, diags := dsl.LoadPath(dir)
+	restoreGC()
 	if diags.HasErrors() {
 		var files map[string]*hcl.File
 		if coll != nil {

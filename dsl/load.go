@@ -17,7 +17,6 @@ import (
 // LoadPath loads the collection at p: every *.hcl file directly in p when p
 // is a folder (sub-folders are not read), or the single file p.
 func LoadPath(p string) (*Collection, hcl.Diagnostics) {
-	defer relaxGC()()
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
@@ -48,7 +47,6 @@ func cleanPathError(err error) string {
 // Files are read in name order, which fixes the position order used to break
 // ties in the run order.
 func Load(fsys fs.FS, dir string, only []string) (*Collection, hcl.Diagnostics) {
-	defer relaxGC()()
 	return loadTree(fsys, dir, "", only, nil)
 }
 

@@ -1,4 +1,4 @@
-package dsl
+package command
 
 import (
 	"runtime/debug"
@@ -13,7 +13,9 @@ import (
 // tree anew. 400 lets the heap grow to five times what was live at the
 // last collection before the next. Only loading is relaxed: past it, each
 // megabyte more of heap costs page faults that the collections it would
-// save do not make up for.
+// save do not make up for. The setting is the process's, so the command
+// sets it, not package dsl: a program that loads collections through dsl
+// keeps its own.
 const loadGCPercent = 400
 
 // gcRelax counts the loads in progress, so that concurrent loads set the

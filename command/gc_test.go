@@ -1,4 +1,4 @@
-package dsl
+package command
 
 import (
 	"runtime/debug"
