@@ -5,7 +5,9 @@
 // the evaluation context, so that a renderer can show the source line and
 // the value of each reference in it ("response.status is 403").
 //
-// It owns the semantics of each check and the wording of its failure. It
+// It owns the semantics of each check and the wording of its failure, and
+// how a response body reads as JSON (DecodeJSON: response.json and the
+// json checks see the same value). It
 // does not decode blocks (package dsl does), send requests or render
 // diagnostics (the runner and the report view do).
 package assertions

@@ -8,11 +8,7 @@ package assertions_test
 // records the fuzzing runs.
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"math/big"
 	"net/http"
 	"testing"
 	"time"
@@ -29,61 +25,6 @@ func watchdog(what string, inputs ...any) *time.Timer {
 	return time.AfterFunc(fuzzDeadline, func() {
 		panic(fmt.Sprintf("%s did not return within %s on %q", what, fuzzDeadline, inputs))
 	})
-}
-
-// decodeJSON decodes a body as the runner does for response.json
-// (runner/response.go): one document, numbers exact (512-bit), a number
-// beyond about 1e±1233 kept as the string written. cty.NilVal when the body
-// is not JSON.
-func decodeJSON(b []byte) cty.Value {
-	trimmed := bytes.TrimSpace(b)
-	if len(trimmed) == 0 {
-		return cty.NilVal
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var raw any
-	if err := dec.Decode(&raw); err != nil {
-		return cty.NilVal
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return cty.NilVal
-	}
-	return toCty(raw)
-}
-
-func toCty(v any) cty.Value {
-	switch x := v.(type) {
-	case bool:
-		return cty.BoolVal(x)
-	case string:
-		return cty.StringVal(x)
-	case json.Number:
-		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
-		if err != nil || f.MantExp(nil) > 4096 || f.MantExp(nil) < -4096 {
-			return cty.StringVal(string(x))
-		}
-		return cty.NumberVal(f)
-	case []any:
-		if len(x) == 0 {
-			return cty.EmptyTupleVal
-		}
-		vals := make([]cty.Value, len(x))
-		for i, e := range x {
-			vals[i] = toCty(e)
-		}
-		return cty.TupleVal(vals)
-	case map[string]any:
-		if len(x) == 0 {
-			return cty.EmptyObjectVal
-		}
-		vals := make(map[string]cty.Value, len(x))
-		for k, e := range x {
-			vals[k] = toCty(e)
-		}
-		return cty.ObjectVal(vals)
-	}
-	return cty.NullVal(cty.DynamicPseudoType)
 }
 
 func static(v cty.Value) hcl.Expression { return hcl.StaticExpr(v, hcl.Range{Filename: "fuzz.hcl"}) }
@@ -111,7 +52,7 @@ func FuzzSubset(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, want, got []byte) {
 		defer watchdog("Subset", want, got).Stop()
-		w, g := decodeJSON(want), decodeJSON(got)
+		w, g := assertions.DecodeJSON(want), assertions.DecodeJSON(got)
 		if w == cty.NilVal || g == cty.NilVal {
 			return
 		}
@@ -133,14 +74,14 @@ func FuzzCheckExpect(f *testing.F) {
 	var cache assertions.SchemaCache
 	f.Fuzz(func(t *testing.T, body, want []byte, text string, status int) {
 		defer watchdog("CheckExpect", body, want, text, status).Stop()
-		wantVal := decodeJSON(want)
+		wantVal := assertions.DecodeJSON(want)
 		if wantVal == cty.NilVal {
 			wantVal = cty.StringVal(string(want))
 		}
 		header := http.Header{"Content-Type": {text}, "X-Fuzz": {string(want)}}
 		resp := &assertions.Response{
 			Status: status, Header: header, Body: body, Duration: time.Duration(status) * time.Millisecond,
-			JSON: func() cty.Value { return decodeJSON(body) },
+			JSON: func() cty.Value { return assertions.DecodeJSON(body) },
 		}
 		e := assertions.Expect{
 			Status:       static(wantVal),
@@ -168,7 +109,7 @@ func FuzzCheckExpect(f *testing.F) {
 		}
 		// A JSON body contains itself (expect.json = null is refused: it
 		// cannot be told from a missing value).
-		if got := decodeJSON(body); got != cty.NilVal && !got.IsNull() {
+		if got := assertions.DecodeJSON(body); got != cty.NilVal && !got.IsNull() {
 			r := assertions.CheckExpect(assertions.Expect{JSON: static(got)}, &hcl.EvalContext{}, resp)
 			if !r[0].Passed {
 				t.Fatalf("expect.json with the body itself failed: %v", r[0].Diags)

@@ -1,12 +1,8 @@
 package runner
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"io"
-	"math/big"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/sigrun-dev/sigrun/assertions"
 )
 
 // responseType is the type of the response object in expressions.
@@ -52,23 +50,7 @@ type response struct {
 
 // json returns the decoded body, or cty.NilVal when it is not JSON.
 func (r *response) json() cty.Value {
-	r.jsonOnce.Do(func() {
-		r.jsonVal = cty.NilVal
-		trimmed := bytes.TrimSpace(r.body)
-		if len(trimmed) == 0 {
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		var raw any
-		if err := dec.Decode(&raw); err != nil {
-			return
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return // trailing data: not one JSON document
-		}
-		r.jsonVal = jsonToCty(raw)
-	})
+	r.jsonOnce.Do(func() { r.jsonVal = assertions.DecodeJSON(r.body) })
 	return r.jsonVal
 }
 
@@ -111,48 +93,4 @@ func (r *response) value() cty.Value {
 		})
 	})
 	return r.val
-}
-
-// maxJSONExp bounds the binary exponent of a number decoded from a
-// response (2^4096 is about 1e1233).
-const maxJSONExp = 4096
-
-// jsonToCty converts a value decoded by encoding/json (with UseNumber) to
-// cty: objects become objects, arrays tuples, numbers exact numbers.
-func jsonToCty(v any) cty.Value {
-	switch x := v.(type) {
-	case nil:
-		return cty.NullVal(cty.DynamicPseudoType)
-	case bool:
-		return cty.BoolVal(x)
-	case string:
-		return cty.StringVal(x)
-	case json.Number:
-		f, _, err := big.ParseFloat(string(x), 10, 512, big.ToNearestEven)
-		// Beyond about 1e±1233 a number is kept as written: printing
-		// 1e100000000 in full (a diagnostic, jsonencode) takes hours.
-		if err != nil || f.MantExp(nil) > maxJSONExp || f.MantExp(nil) < -maxJSONExp {
-			return cty.StringVal(string(x))
-		}
-		return cty.NumberVal(f)
-	case []any:
-		if len(x) == 0 {
-			return cty.EmptyTupleVal
-		}
-		vals := make([]cty.Value, len(x))
-		for i, e := range x {
-			vals[i] = jsonToCty(e)
-		}
-		return cty.TupleVal(vals)
-	case map[string]any:
-		if len(x) == 0 {
-			return cty.EmptyObjectVal
-		}
-		vals := make(map[string]cty.Value, len(x))
-		for k, e := range x {
-			vals[k] = jsonToCty(e)
-		}
-		return cty.ObjectVal(vals)
-	}
-	return cty.NullVal(cty.DynamicPseudoType)
 }
