@@ -35,6 +35,7 @@ func newRunCommand(p *Process) *cobra.Command {
 			if err := rep.parse(dirArg(args)); err != nil {
 				return err
 			}
+			defer tuneGC()()
 			r, err := rep.prepare(p, dirArg(args), &flags, runner.Options{Parallel: parallel, FailFast: failFast, Capture: rep.capture()})
 			if err != nil {
 				return err
