@@ -140,8 +140,13 @@ func adjustGCLocked() {
 	debug.SetGCPercent(runGCPercent(live, gcRun.base))
 }
 
-// gcTick is the object whose finalizer notices a collection.
-type gcTick struct{ gen int }
+// gcTick is the object whose finalizer notices a collection. It is larger
+// than 16 bytes so that it is not placed in the tiny allocator's shared
+// blocks, where a finalizer may never run.
+type gcTick struct {
+	gen int
+	_   [16]byte
+}
 
 func armGCTick(gen int) {
 	runtime.SetFinalizer(&gcTick{gen: gen}, func(t *gcTick) {

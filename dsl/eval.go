@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -25,56 +26,159 @@ type Data interface {
 // name, so that a context is small and cheap to build for every request.
 func EvalContext(refs []*addrs.Reference, data Data, funcs map[string]function.Function) *hcl.EvalContext {
 	ctx := &hcl.EvalContext{Functions: funcs}
-	if len(refs) == 0 {
-		return ctx
+	if len(refs) > 0 {
+		ctx.Variables = variables(refs, data, refsAll)
 	}
-	groups := map[string]map[string]cty.Value{}
-	vars := map[string]cty.Value{}
-	put := func(root, name string, v cty.Value) {
-		g := groups[root]
-		if g == nil {
-			g = map[string]cty.Value{}
-			groups[root] = g
-		}
-		g[name] = v
+	return ctx
+}
+
+// SharedEvalContext is EvalContext for what every instance of a request
+// block sees alike: the objects refs name except each, count and response.
+// InstanceEvalContext adds those for one instance, so that checking
+// thousands of instances builds the shared objects once.
+func SharedEvalContext(refs []*addrs.Reference, data Data, funcs map[string]function.Function) *hcl.EvalContext {
+	ctx := &hcl.EvalContext{Functions: funcs}
+	if len(refs) > 0 {
+		ctx.Variables = variables(refs, data, refsShared)
 	}
+	return ctx
+}
+
+// InstanceEvalContext is a child of shared, which SharedEvalContext built
+// from the same refs, with the each, count and response objects that refs
+// name, from data. It evaluates as EvalContext(refs, data, funcs) would.
+func InstanceEvalContext(shared *hcl.EvalContext, refs []*addrs.Reference, data Data) *hcl.EvalContext {
+	ctx := shared.NewChild()
+	if len(refs) > 0 {
+		ctx.Variables = variables(refs, data, refsInstance)
+	}
+	return ctx
+}
+
+// refsWhich selects the references variables builds objects for.
+type refsWhich uint8
+
+const (
+	refsAll      refsWhich = iota
+	refsShared             // all but each, count and response
+	refsInstance           // each, count and response only
+)
+
+// rootAttr is one attribute of a root object (var.name, count.index).
+type rootAttr struct {
+	root, name string
+	val        cty.Value
+}
+
+// variables builds the root objects of an evaluation context. It returns
+// nil for an instance context with nothing of its own, so that lookups go
+// on to the shared context; otherwise a map, empty if need be, so that a
+// name no reference declared is an unknown variable, as it would be in
+// one context.
+func variables(refs []*addrs.Reference, data Data, which refsWhich) map[string]cty.Value {
+	var small [8]rootAttr
+	attrs := small[:0]
+	var resp cty.Value
+	hasResp := false
 	for _, ref := range refs {
+		var root, name string
+		perInstance := false
 		switch s := ref.Subject.(type) {
 		case addrs.InputVariable:
-			put("var", s.Name, data.Value(s))
+			root, name = "var", s.Name
 		case addrs.LocalValue:
-			put("local", s.Name, data.Value(s))
+			root, name = "local", s.Name
 		case addrs.Endpoint:
-			put("endpoint", s.Name, data.Value(s))
+			root, name = "endpoint", s.Name
 		case addrs.Request:
-			put("request", s.Name, data.Value(s))
+			root, name = "request", s.Name
 		case addrs.ModuleCall:
-			put("module", s.Name, data.Value(s))
+			root, name = "module", s.Name
 		case addrs.EachAttr:
-			put("each", s.Name, data.Value(s))
+			root, name, perInstance = "each", s.Name, true
 		case addrs.CountAttr:
-			put("count", s.Name, data.Value(s))
+			root, name, perInstance = "count", s.Name, true
 		case addrs.Response:
-			vars["response"] = data.Value(s)
+			if which != refsShared {
+				resp, hasResp = data.Value(s), true
+			}
+			continue
+		default:
+			continue
+		}
+		if which == refsShared && perInstance || which == refsInstance && !perInstance {
+			continue
+		}
+		attrs = append(attrs, rootAttr{root: root, name: name, val: data.Value(ref.Subject)})
+	}
+	if which == refsInstance && len(attrs) == 0 && !hasResp {
+		return nil
+	}
+	roots := 0
+	for i := range attrs {
+		if attrs[i].root != "" && (i == 0 || !seenRoot(attrs[:i], attrs[i].root)) {
+			roots++
 		}
 	}
-	for root, g := range groups {
+	if hasResp {
+		roots++
+	}
+	vars := make(map[string]cty.Value, roots)
+	for i := range attrs {
+		root := attrs[i].root
+		if root == "" {
+			continue // taken with an earlier attribute of its root
+		}
+		n := 0
+		for j := i; j < len(attrs); j++ {
+			if attrs[j].root == root {
+				n++
+			}
+		}
+		g := make(map[string]cty.Value, n)
+		for j := i; j < len(attrs); j++ {
+			if attrs[j].root == root {
+				g[attrs[j].name] = attrs[j].val
+				attrs[j].root = ""
+			}
+		}
 		vars[root] = cty.ObjectVal(g)
 	}
-	ctx.Variables = vars
-	return ctx
+	if hasResp {
+		vars["response"] = resp
+	}
+	return vars
+}
+
+func seenRoot(attrs []rootAttr, root string) bool {
+	for _, a := range attrs {
+		if a.root == root {
+			return true
+		}
+	}
+	return false
 }
 
 // EvalExpr evaluates expr and converts the result to want, with a diagnostic
 // naming what was expected when it does not convert. what names the
 // argument for messages ("method", "expect.status").
 func EvalExpr(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, hcl.Diagnostics) {
+	if t, ok := expr.(*hclsyntax.TemplateExpr); ok && (want == cty.String || want == cty.DynamicPseudoType) {
+		if v, ok := evalTemplate(t, ctx); ok {
+			return v, nil
+		}
+	}
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
 	if want == cty.DynamicPseudoType {
 		return val, diags
+	}
+	if want == cty.String && val.Type() == cty.Number && val.IsKnown() && !val.IsNull() && !val.IsMarked() {
+		if v, ok := numberToString(val); ok {
+			return v, diags
+		}
 	}
 	conv, err := convert.Convert(val, want)
 	if err != nil {

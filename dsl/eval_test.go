@@ -366,3 +366,35 @@ func TestEvalCheckRuleSensitiveMessage(t *testing.T) {
 		t.Errorf("message reveals the sensitive value: %q", msg)
 	}
 }
+
+// TestInstanceEvalContextEqualsEvalContext: an instance context over a
+// shared one evaluates every expression as the one-piece context does:
+// values, and errors with their text (an unknown variable's suggestion
+// draws on both levels).
+func TestInstanceEvalContextEqualsEvalContext(t *testing.T) {
+	fns := map[string]function.Function{"upper": stdlib.UpperFunc, "join": stdlib.JoinFunc}
+	for _, src := range []string{
+		`"${var.a} ${local.b} ${endpoint.api.url} ${request.r.response.status} ${request.fe["k"].response.body} ${each.key} ${count.index} ${response.status}"`,
+		`"/items/${count.index}"`,
+		`"${var.a}-${var.a}-${var.c}"`,
+		`upper(join(",", [for x in [var.a, each.key] : x]))`,
+		`response.status + count.index`,
+		`[credentials.ci, var.a][1]`,
+		`var.nope`,
+		`"constant"`,
+	} {
+		refs, expr := refsOf(t, src)
+		data := newRecordingData()
+		data.values["var.c"] = cty.True
+		whole := EvalContext(refs, data, fns)
+		inst := InstanceEvalContext(SharedEvalContext(refs, data, fns), refs, data)
+		want, wantDiags := expr.Value(whole)
+		got, gotDiags := expr.Value(inst)
+		if !got.RawEquals(want) {
+			t.Errorf("%s: %#v, one-piece context: %#v", src, got, want)
+		}
+		if g, w := diagsString(gotDiags), diagsString(wantDiags); g != w {
+			t.Errorf("%s: diagnostics\n%s\none-piece context:\n%s", src, g, w)
+		}
+	}
+}

@@ -185,3 +185,17 @@ func BenchmarkValidate10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewCount2000 is New on the harness's workload, one block with
+// count = 2000: the check that evaluates each of its requests (path
+// template, query, headers, endpoint) before anything is sent, with no
+// network in the measurement.
+func BenchmarkNewCount2000(b *testing.B) {
+	c := loadB(b, countCollection(2000))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, diags := runner.New(c, runner.Options{Vars: []dsl.VarSource{{Kind: dsl.VarFlag, Raw: "base_url=http://127.0.0.1:1"}}}); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}

@@ -152,7 +152,7 @@ func (r *Runner) Describe(address string) (*Description, hcl.Diagnostics) {
 					return nil, nil
 				}
 				var moreDiags2 hcl.Diagnostics
-				spec, moreDiags2 = r.buildRequest(n, inst, st)
+				spec, moreDiags2 = r.buildRequest(n, inst, st, nil)
 				if moreDiags2.HasErrors() && len(responseRefs(n.inputRefs)) > 0 {
 					// Most likely a placeholder where a number or a list
 					// was needed: say so rather than show the token.

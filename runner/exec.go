@@ -32,7 +32,7 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	spec := n.keptSpec(inst)
 	if spec == nil {
 		var diags hcl.Diagnostics
-		spec, diags = r.buildRequest(n, inst, st)
+		spec, diags = r.buildRequest(n, inst, st, nil)
 		r.addSecrets(spec.secrets...)
 		if diags.HasErrors() {
 			res.Diags = diags

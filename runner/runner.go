@@ -233,9 +233,11 @@ func (r *Runner) validate() ([][]string, hcl.Diagnostics) {
 		})
 	check := func(c instanceCheck) {
 		n, st, insts := c.n, c.st, c.insts
+		// What the instances see alike is built once for the chunk.
+		shared := dsl.SharedEvalContext(n.inputRefs, st, st.sc.funcs)
 		for i := c.lo; i < c.hi; i++ {
 			inst := insts[i]
-			spec, moreDiags := r.buildRequest(n, inst, st)
+			spec, moreDiags := r.buildRequest(n, inst, st, shared)
 			add(moreDiags)
 			if i == 0 {
 				mu.Lock()

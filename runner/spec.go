@@ -244,11 +244,19 @@ func parseTargetURL(s string, expr hcl.Expression, ctx *hcl.EvalContext) (*url.U
 
 // buildRequest evaluates a request's arguments. In a validate pass some
 // values are unknown; the returned spec is then incomplete and only the
-// diagnostics matter.
-func (r *Runner) buildRequest(n *node, inst *instance, st *state) (*requestSpec, hcl.Diagnostics) {
+// diagnostics matter. shared, when not nil, is dsl.SharedEvalContext of
+// n's input references in st, built once for many instances.
+func (r *Runner) buildRequest(n *node, inst *instance, st *state, shared *hcl.EvalContext) (*requestSpec, hcl.Diagnostics) {
 	req := n.request
 	n.inspect()
-	ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, instanceData{st: st, inst: inst}, st.sc.funcs), consts: n.consts}
+	data := instanceData{st: st, inst: inst}
+	var ctx *hcl.EvalContext
+	if shared != nil {
+		ctx = dsl.InstanceEvalContext(shared, n.inputRefs, data)
+	} else {
+		ctx = dsl.EvalContext(n.inputRefs, data, st.sc.funcs)
+	}
+	ev := &evaluator{ctx: ctx, consts: n.consts}
 	spec := &requestSpec{method: http.MethodGet, header: http.Header{}}
 
 	var ep *endpointValue
@@ -374,35 +382,44 @@ func joinURL(base, path string) string {
 // (%20 for a space, never +). The signer canonicalises the query again from
 // whatever is on the wire.
 func appendQuery(u *url.URL, params []pair) {
-	var b strings.Builder
-	b.WriteString(u.RawQuery)
+	size := len(u.RawQuery)
 	for _, p := range params {
 		for _, v := range p.values {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(escapeRFC3986(p.name))
-			b.WriteByte('=')
-			b.WriteString(escapeRFC3986(v))
+			size += 2 + len(p.name) + len(v) // an estimate: escapes add more
 		}
 	}
-	u.RawQuery = b.String()
+	b := make([]byte, 0, size)
+	b = append(b, u.RawQuery...)
+	for _, p := range params {
+		for _, v := range p.values {
+			if len(b) > 0 {
+				b = append(b, '&')
+			}
+			b = appendEscapeRFC3986(b, p.name)
+			b = append(b, '=')
+			b = appendEscapeRFC3986(b, v)
+		}
+	}
+	u.RawQuery = string(b)
 }
 
 func escapeRFC3986(s string) string {
+	return string(appendEscapeRFC3986(nil, s))
+}
+
+// appendEscapeRFC3986 appends s with every byte but RFC 3986's unreserved
+// characters percent-encoded.
+func appendEscapeRFC3986(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
-	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
-	return b.String()
+	return b
 }
 
 func (r *Runner) evalBody(req *dsl.Request, ev *evaluator, spec *requestSpec, st *state) {
