@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -88,7 +87,7 @@ func Placeholder(ref string) string {
 	return "${UNKNOWN: " + ref + "}"
 }
 
-var reUnknownToken = regexp.MustCompile(`SIGRUNUNKNOWN(\d+)END`)
+var reUnknownToken = lazyRegexp(`SIGRUNUNKNOWN(\d+)END`)
 
 // Describe evaluates the request at address (request.NAME, NAME, or an
 // instance: request.NAME["key"], request.NAME[0]) as it would be sent.
@@ -214,7 +213,7 @@ func (r *Runner) Describe(address string) (*Description, hcl.Diagnostics) {
 	// was transformed into something that cannot be shown.
 	seen := map[string]bool{}
 	replace := func(s string) string {
-		return reUnknownToken.ReplaceAllStringFunc(s, func(tok string) string {
+		return reUnknownToken().ReplaceAllStringFunc(s, func(tok string) string {
 			ref := unknowns[tok]
 			if !seen[tok] {
 				seen[tok] = true

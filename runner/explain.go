@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -15,15 +16,15 @@ import (
 // scopeErrors are servers' answers that reject a signature's credential
 // scope rather than its content, with the part of the scope at fault.
 var scopeErrors = []struct {
-	re    *regexp.Regexp
+	re    func() *regexp.Regexp
 	cause string
 }{
 	// API Gateway and most JSON services.
-	{regexp.MustCompile(`(?i)credential should be scoped to a valid region`), "the region: the signature is scoped to a region the service is not in"},
-	{regexp.MustCompile(`(?i)credential should be scoped to correct service`), "the service: the signature is scoped to another service's signing name"},
+	{lazyRegexp(`(?i)credential should be scoped to a valid region`), "the region: the signature is scoped to a region the service is not in"},
+	{lazyRegexp(`(?i)credential should be scoped to correct service`), "the service: the signature is scoped to another service's signing name"},
 	// S3 and MinIO.
-	{regexp.MustCompile(`(?i)the region '[^']*' is wrong; expecting '[^']*'`), "the region: the signature is scoped to a region the bucket is not in"},
-	{regexp.MustCompile(`(?i)<Code>AuthorizationHeaderMalformed</Code>.*region`), "the region: the signature is scoped to a region the bucket is not in"},
+	{lazyRegexp(`(?i)the region '[^']*' is wrong; expecting '[^']*'`), "the region: the signature is scoped to a region the bucket is not in"},
+	{lazyRegexp(`(?i)<Code>AuthorizationHeaderMalformed</Code>.*region`), "the region: the signature is scoped to a region the bucket is not in"},
 }
 
 // explainAuthFailure explains why a signed request was refused, when the
@@ -68,7 +69,7 @@ func (r *Runner) explainAuthFailure(spec *requestSpec, sent *sentAuth, resp *res
 	if d := r.explainBareMismatch(spec, sent, body, subject); d != nil {
 		return d
 	}
-	if m := s3RegionExpected.FindStringSubmatch(body); m != nil {
+	if m := s3RegionExpected().FindStringSubmatch(body); m != nil {
 		signed := m[1]
 		if signed == "" {
 			signed = sent.sigv4.params.Region
@@ -82,7 +83,7 @@ func (r *Runner) explainAuthFailure(spec *requestSpec, sent *sentAuth, resp *res
 		}
 	}
 	for _, se := range scopeErrors {
-		if se.re.MatchString(body) {
+		if se.re().MatchString(body) {
 			return &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Signature scope refused",
@@ -112,10 +113,10 @@ func (r *Runner) explainSigned(spec *requestSpec, s *signing) (*signer.Explanati
 var (
 	// s3RegionExpected is S3's (and MinIO's) AuthorizationHeaderMalformed
 	// message, which names both regions.
-	s3RegionExpected = regexp.MustCompile(`the region (?:'([^']*)' )?is wrong; expecting '([^']*)'`)
-	s3Code           = regexp.MustCompile(`<Code>([^<]+)</Code>`)
-	s3Region         = regexp.MustCompile(`<Region>([^<]+)</Region>`)
-	s3Resource       = regexp.MustCompile(`<Resource>([^<]+)</Resource>`)
+	s3RegionExpected = lazyRegexp(`the region (?:'([^']*)' )?is wrong; expecting '([^']*)'`)
+	s3Code           = lazyRegexp(`<Code>([^<]+)</Code>`)
+	s3Region         = lazyRegexp(`<Region>([^<]+)</Region>`)
+	s3Resource       = lazyRegexp(`<Resource>([^<]+)</Resource>`)
 )
 
 // explainBareMismatch explains a SignatureDoesNotMatch from a server that
@@ -124,15 +125,15 @@ var (
 // saw) and otherwise shows the canonical request sigrun signed, with the
 // usual causes.
 func (r *Runner) explainBareMismatch(spec *requestSpec, sent *sentAuth, body string, subject *hcl.Range) *hcl.Diagnostic {
-	m := s3Code.FindStringSubmatch(body)
+	m := s3Code().FindStringSubmatch(body)
 	if m == nil || m[1] != "SignatureDoesNotMatch" {
 		return nil
 	}
 	p := sent.sigv4.params
 	var cause string
-	if rm := s3Region.FindStringSubmatch(body); rm != nil && p.Region != "" && rm[1] != p.Region {
+	if rm := s3Region().FindStringSubmatch(body); rm != nil && p.Region != "" && rm[1] != p.Region {
 		cause = fmt.Sprintf("the region: sigrun signed for %q, the server is in %q. Set region = %q in the auth \"aws_sigv4\" block", p.Region, rm[1], rm[1])
-	} else if rs := s3Resource.FindStringSubmatch(body); rs != nil {
+	} else if rs := s3Resource().FindStringSubmatch(body); rs != nil {
 		if want := spec.url.EscapedPath(); rs[1] != want && rs[1] != spec.url.Path {
 			cause = fmt.Sprintf("the path: the server saw %q, sigrun signed %q (a proxy or a path rewrite between them?)", rs[1], want)
 		}
@@ -159,4 +160,11 @@ func (r *Runner) explainBareMismatch(spec *requestSpec, sent *sentAuth, body str
 		Detail:   r.Redact(strings.TrimRight(b.String(), "\n")),
 		Subject:  subject,
 	}
+}
+
+// lazyRegexp compiles pattern on first use rather than at start-up, which
+// every sigrun command would pay for; these expressions only read error
+// answers.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

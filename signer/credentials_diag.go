@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -518,8 +517,8 @@ func secretsOf(src CredentialSource) []string {
 }
 
 var (
-	secretKV = regexp.MustCompile(`(?i)("?(?:secret_?access_?key|aws_secret_access_key|session_?token|aws_session_token|security_?token|access_?token|refresh_?token|client_?secret|authorization)"?\s*[:=]\s*)("[^"]*"|[^\s,;}]+)`)
-	jwtLike  = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+	secretKV = lazyRegexp(`(?i)("?(?:secret_?access_?key|aws_secret_access_key|session_?token|aws_session_token|security_?token|access_?token|refresh_?token|client_?secret|authorization)"?\s*[:=]\s*)("[^"]*"|[^\s,;}]+)`)
+	jwtLike  = lazyRegexp(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
 )
 
 const (
@@ -546,8 +545,8 @@ func redact(msg string, secrets []string) string {
 			msg = strings.ReplaceAll(msg, s, "[redacted]")
 		}
 	}
-	msg = secretKV.ReplaceAllString(msg, "${1}[redacted]")
-	return jwtLike.ReplaceAllString(msg, "[redacted token]")
+	msg = secretKV().ReplaceAllString(msg, "${1}[redacted]")
+	return jwtLike().ReplaceAllString(msg, "[redacted token]")
 }
 
 // profileSecrets lists the static secrets of the shared-config profile src

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -32,8 +33,8 @@ func IsClockSkewError(status int, body []byte) bool {
 }
 
 var (
-	s3ServerTime   = regexp.MustCompile(`<ServerTime>([^<]+)</ServerTime>`)
-	apigwServerNow = regexp.MustCompile(`\((\d{8}T\d{6}Z) [-+] \d+ min\.\)`)
+	s3ServerTime   = lazyRegexp(`<ServerTime>([^<]+)</ServerTime>`)
+	apigwServerNow = lazyRegexp(`\((\d{8}T\d{6}Z) [-+] \d+ min\.\)`)
 )
 
 // SkewFromResponse recognises a clock-skew rejection (status, body) and
@@ -53,14 +54,14 @@ func SkewFromResponse(resp *http.Response, body []byte, localNow time.Time) (off
 		}
 	}
 	if server.IsZero() {
-		if m := s3ServerTime.FindSubmatch(body); m != nil {
+		if m := s3ServerTime().FindSubmatch(body); m != nil {
 			if t, err := ParseRequestTime(string(m[1])); err == nil {
 				server = t
 			}
 		}
 	}
 	if server.IsZero() {
-		if m := apigwServerNow.FindSubmatch(body); m != nil {
+		if m := apigwServerNow().FindSubmatch(body); m != nil {
 			if t, err := ParseRequestTime(string(m[1])); err == nil {
 				server = t
 			}
@@ -70,4 +71,11 @@ func SkewFromResponse(resp *http.Response, body []byte, localNow time.Time) (off
 		return 0, false
 	}
 	return server.Sub(localNow).Truncate(time.Second), true
+}
+
+// lazyRegexp compiles pattern on first use rather than at start-up, which
+// every sigrun command would pay for; these expressions only read error
+// answers.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }
