@@ -43,8 +43,9 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	}
 	res.Method = spec.method
 	res.Tags = spec.tags
-	res.URL = r.Redact(redactQuery(spec.url, spec.secretQuery).String())
-	res.Path = r.Redact(requestPath(redactQuery(spec.url, spec.secretQuery)))
+	shown := redactQuery(spec.url, spec.secretQuery)
+	res.URL = r.Redact(shown.String())
+	res.Path = r.Redact(requestPath(shown))
 
 	policy, diags := r.retrySettings(n, inst, st)
 	if diags.HasErrors() {
@@ -221,11 +222,16 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 	if err != nil {
 		return nil, sent, err
 	}
-	req, err := http.NewRequestWithContext(ctx, spec.method, spec.url.String(), body)
+	// The request gets a copy of the evaluated URL (the signer may rewrite
+	// the copy's RawPath), not a print of it parsed again.
+	req, err := http.NewRequestWithContext(ctx, spec.method, "", body)
 	if err != nil {
 		body.Close()
 		return nil, sent, err
 	}
+	u := *spec.url
+	u.Host = removeEmptyPort(u.Host)
+	req.URL, req.Host = &u, u.Host
 	req.ContentLength = spec.size
 	if spec.size == 0 {
 		req.Body = http.NoBody
@@ -261,8 +267,18 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		sha256:   sum,
 		streamed: streamed,
 		duration: r.opts.Now().Sub(start),
-		url:      r.Redact(hr.Request.URL.String()),
+		finalURL: hr.Request.URL,
+		redact:   r.Redact,
 	}, sent, nil
+}
+
+// removeEmptyPort drops the ":" of a host that ends in one, as
+// http.NewRequest does.
+func removeEmptyPort(host string) string {
+	if strings.LastIndex(host, ":") > strings.LastIndex(host, "]") {
+		return strings.TrimSuffix(host, ":")
+	}
+	return host
 }
 
 // signatureOf extracts the hex signature from an Authorization header.

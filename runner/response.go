@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,10 @@ type response struct {
 	header   http.Header
 	body     []byte
 	duration time.Duration
-	url      string
+	// finalURL is the URL of the request that was answered (the last of
+	// any redirects), shown as response.url through redact.
+	finalURL *url.URL
+	redact   func(string) string
 	// streamed is set when the body was larger than the limit: it was
 	// read through a hash and not kept; size and sha256 describe it.
 	streamed bool
@@ -81,6 +85,13 @@ func (r *response) value() cty.Value {
 			h := sha256.Sum256(r.body)
 			sum = hex.EncodeToString(h[:])
 		}
+		u := ""
+		if r.finalURL != nil {
+			u = r.finalURL.String()
+			if r.redact != nil {
+				u = r.redact(u)
+			}
+		}
 		r.val = cty.ObjectVal(map[string]cty.Value{
 			"status":      cty.NumberIntVal(int64(r.status)),
 			"headers":     hv,
@@ -89,7 +100,7 @@ func (r *response) value() cty.Value {
 			"body_sha256": cty.StringVal(sum),
 			"json":        j,
 			"duration_ms": cty.NumberIntVal(r.duration.Milliseconds()),
-			"url":         cty.StringVal(r.url),
+			"url":         cty.StringVal(u),
 		})
 	})
 	return r.val

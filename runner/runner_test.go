@@ -649,3 +649,54 @@ func firstError(diags hcl.Diagnostics) *hcl.Diagnostic {
 	}
 	return nil
 }
+
+// response.url is the URL that answered, after redirects, with secrets in
+// its query redacted.
+func TestResponseURL(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.URL.Path == "/hop" {
+			http.Redirect(w, r, "/landed?x=1&y=a%20b", http.StatusFound)
+			return
+		}
+		okJSON(w, 200, map[string]any{})
+	})
+	c := load(t, map[string]string{"main.hcl": `
+variable "base_url" { type = string }
+endpoint "api" { url = var.base_url }
+request "hop" {
+  endpoint = endpoint.api
+  path     = "/hop"
+}
+request "plain" {
+  endpoint = endpoint.api
+  path     = "/plain/a b"
+  query    = { q = "1" }
+}
+request "keyed" {
+  endpoint = endpoint.api
+  path     = "/keyed"
+  auth "api_key" {
+    name  = "api_key"
+    value = "k-qwerty-secret"
+    in    = "query"
+  }
+}
+output "hop"   { value = request.hop.response.url }
+output "plain" { value = request.plain.response.url }
+output "keyed" { value = request.keyed.response.url }
+`})
+	sum := newRunner(t, c, rec.srv.URL, runner.Options{}).Run(context.Background())
+	if sum.Passed != 3 {
+		t.Fatalf("passed %d: %+v", sum.Passed, sum.Results)
+	}
+	want := map[string]string{
+		"hop":   rec.srv.URL + "/landed?x=1&y=a%20b",
+		"plain": rec.srv.URL + "/plain/a%20b?q=1",
+		"keyed": rec.srv.URL + "/keyed?api_key=" + runner.Redacted,
+	}
+	for _, o := range sum.Outputs {
+		if got := o.Value.AsString(); got != want[o.Name] {
+			t.Errorf("request.%s.response.url = %q, want %q", o.Name, got, want[o.Name])
+		}
+	}
+}
