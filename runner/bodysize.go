@@ -69,22 +69,53 @@ func (e *evaluator) size(expr hcl.Expression, what string) (int64, bool) {
 // its Content-Length, or found while reading) is read to the end through a
 // hash and counted, in constant memory.
 func readBody(body io.Reader, contentLength, max int64) (data []byte, size int64, sum string, streamed bool, err error) {
-	h := sha256.New()
 	if contentLength < 0 || contentLength <= max {
-		data, err = io.ReadAll(io.LimitReader(body, max+1))
+		data, err = readAtMost(body, contentLength, max+1)
 		if err != nil {
 			return nil, 0, "", false, err
 		}
 		if int64(len(data)) <= max {
 			return data, int64(len(data)), "", false, nil
 		}
-		h.Write(data)
 	}
+	h := sha256.New()
+	h.Write(data)
 	n, err := io.Copy(h, body)
 	if err != nil {
 		return nil, 0, "", true, err
 	}
 	return nil, int64(len(data)) + n, hex.EncodeToString(h.Sum(nil)), true, nil
+}
+
+// readAtMost reads r to its end or to limit bytes, whichever comes first,
+// like io.ReadAll(io.LimitReader(r, limit)), into a buffer sized for hint
+// bytes when hint is known (>= 0), so that a body with a Content-Length is
+// read into one allocation. The first buffer is at most 64 KiB: a HEAD
+// answer declares a length it does not send.
+func readAtMost(r io.Reader, hint, limit int64) ([]byte, error) {
+	size := int64(512)
+	if hint >= 0 {
+		size = min(hint+1, limit, 64<<10) // +1: room to see the end without growing
+	}
+	b := make([]byte, 0, max(size, 1))
+	for int64(len(b)) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		room := b[len(b):cap(b)]
+		if rest := limit - int64(len(b)); int64(len(room)) > rest {
+			room = room[:rest]
+		}
+		n, err := r.Read(room)
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // streamedBodyDiag says that a check cannot see a body that was streamed.

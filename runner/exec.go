@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -218,15 +219,20 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 	defer cancel()
 	sent := &sentAuth{}
 	ctx = context.WithValue(ctx, sentAuthKey{}, sent)
-	body, err := spec.newBody()
-	if err != nil {
-		return nil, sent, err
+	var body io.ReadCloser
+	if spec.size != 0 {
+		var err error
+		if body, err = spec.newBody(); err != nil {
+			return nil, sent, err
+		}
 	}
 	// The request gets a copy of the evaluated URL (the signer may rewrite
 	// the copy's RawPath), not a print of it parsed again.
 	req, err := http.NewRequestWithContext(ctx, spec.method, "", body)
 	if err != nil {
-		body.Close()
+		if body != nil {
+			body.Close()
+		}
 		return nil, sent, err
 	}
 	u := *spec.url
@@ -234,10 +240,10 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 	req.URL, req.Host = &u, u.Host
 	req.ContentLength = spec.size
 	if spec.size == 0 {
-		req.Body = http.NoBody
-		body.Close()
+		req.Body, req.GetBody = http.NoBody, noBody
+	} else {
+		req.GetBody = spec.newBody
 	}
-	req.GetBody = spec.newBody
 	req.Header = spec.header.Clone()
 	if err := r.authorize(ctx, req, spec, st, sent); err != nil {
 		return nil, sent, err
@@ -268,9 +274,12 @@ func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*respo
 		streamed: streamed,
 		duration: r.opts.Now().Sub(start),
 		finalURL: hr.Request.URL,
-		redact:   r.Redact,
+		runner:   r,
 	}, sent, nil
 }
+
+// noBody is GetBody for a request without a body.
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
 
 // removeEmptyPort drops the ":" of a host that ends in one, as
 // http.NewRequest does.
@@ -458,7 +467,9 @@ func (r *Runner) runChecks(n *node, inst *instance, st *state, resp *response, m
 		Header:   resp.header,
 		Body:     resp.body,
 		Duration: resp.duration,
-		JSON:     resp.json,
+	}
+	if req.Expect != nil && req.Expect.JSON != nil {
+		ar.JSON = resp.json // (a method value is an allocation)
 	}
 	var out []assertions.Result
 	if req.Expect == nil || req.Expect.Status == nil {

@@ -36,9 +36,9 @@ type response struct {
 	body     []byte
 	duration time.Duration
 	// finalURL is the URL of the request that was answered (the last of
-	// any redirects), shown as response.url through redact.
+	// any redirects), shown as response.url through runner's Redact.
 	finalURL *url.URL
-	redact   func(string) string
+	runner   *Runner
 	// streamed is set when the body was larger than the limit: it was
 	// read through a hash and not kept; size and sha256 describe it.
 	streamed bool
@@ -88,8 +88,8 @@ func (r *response) value() cty.Value {
 		u := ""
 		if r.finalURL != nil {
 			u = r.finalURL.String()
-			if r.redact != nil {
-				u = r.redact(u)
+			if r.runner != nil {
+				u = r.runner.Redact(u)
 			}
 		}
 		r.val = cty.ObjectVal(map[string]cty.Value{
