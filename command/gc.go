@@ -84,7 +84,7 @@ var gcRun struct {
 // tuneGC sets the run-time target for a run; the returned function
 // restores the target it found. It leaves the target alone when GOGC or
 // GOMEMLIMIT is set in the environment (the user's setting stands), and
-// when the target is off or higher than runGCPercentMax already.
+// when the target is off or at runGCPercentMax or above already.
 func tuneGC() (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
