@@ -36,6 +36,14 @@ func newRunCommand(p *Process) *cobra.Command {
 				return err
 			}
 			defer tuneGC()()
+			p := p
+			if !p.StdoutIsTerminal {
+				out := newOutputBuffer(p.Stdout, p.Stderr)
+				defer out.Close()
+				buffered := *p
+				buffered.Stdout, buffered.Stderr = out.Stdout(), out.Stderr()
+				p = &buffered
+			}
 			r, err := rep.prepare(p, dirArg(args), &flags, runner.Options{Parallel: parallel, FailFast: failFast, Capture: rep.capture()})
 			if err != nil {
 				return err
