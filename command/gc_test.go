@@ -47,7 +47,7 @@ func TestRunGCPercent(t *testing.T) {
 		base int
 		want int
 	}{
-		{0, 100, runGCPercentMax},
+		{0, 100, 100},                   // no collection yet
 		{1 << 20, 100, runGCPercentMax}, // 16 MiB / 1 MiB = 1600%: capped
 		{4 << 20, 100, 400},             // 16 / 4
 		{8 << 20, 100, 200},             // 16 / 8
