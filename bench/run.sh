@@ -141,8 +141,10 @@ mkdir -p "$BIN" "$COLL" "$LOGS"
 [ "$APPEND" = 1 ] || : >"$ROWS"
 
 say "building sigrun and the harness into $BIN"
-(cd "$REPO" && go build -o "$BIN/sigrun" . && go build -o "$BIN/target" ./bench/target &&
-	go build -o "$BIN/floor" ./bench/floor && go build -o "$BIN/gen" ./bench/gen) || die "go build failed"
+# sigrun is built as the README installs it, static (CGO_ENABLED=0); the
+# floor, the other Go program, is built the same way.
+(cd "$REPO" && CGO_ENABLED=0 go build -o "$BIN/sigrun" . && go build -o "$BIN/target" ./bench/target &&
+	CGO_ENABLED=0 go build -o "$BIN/floor" ./bench/floor && go build -o "$BIN/gen" ./bench/gen) || die "go build failed"
 SIGRUN_REV="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(cd "$REPO" && git status --porcelain 2>/dev/null | awk 'NR == 1')" ]; then
 	SIGRUN_REV="$SIGRUN_REV+uncommitted changes"
@@ -464,7 +466,7 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 # --- report --------------------------------------------------------------------------
 
 {
-	echo "Measured $START_TIME with bench/run.sh: sigrun $SIGRUN_REV (collections: $SIGRUN_FORM), $(go version | cut -d' ' -f3)."
+	echo "Measured $START_TIME with bench/run.sh: sigrun $SIGRUN_REV (collections: $SIGRUN_FORM; sigrun and the floor built with CGO_ENABLED=0), $(go version | cut -d' ' -f3)."
 	echo
 	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | awk 'NR == 1')), $(free -m | awk '/^Mem:/ {printf "%.1f GiB", $2/1024}') memory, $(uname -sr); load average (1, 5, 15 min) $LOAD_START at the start, $LOAD_END at the end."
 	echo
