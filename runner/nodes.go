@@ -75,14 +75,15 @@ type node struct {
 	specs map[string]*requestSpec
 }
 
-// keepSpec keeps an instance's spec from the validate pass for the run.
-func (n *node) keepSpec(expanded bool, id string, spec *requestSpec) {
+// keepSpec keeps an instance's spec from the validate pass for the run;
+// instances, the block's number of instances, sizes the map at once.
+func (n *node) keepSpec(expanded bool, id string, spec *requestSpec, instances int) {
 	if !expanded {
 		n.spec = spec
 		return
 	}
 	if n.specs == nil {
-		n.specs = map[string]*requestSpec{}
+		n.specs = make(map[string]*requestSpec, instances)
 	}
 	n.specs[id] = spec
 }

@@ -254,7 +254,7 @@ func (r *Runner) validate() ([][]string, hcl.Diagnostics) {
 			}
 			if c.known && !moreDiags.HasErrors() && spec.complete && n.pure {
 				mu.Lock()
-				n.keepSpec(c.expanded, inst.id, spec)
+				n.keepSpec(c.expanded, inst.id, spec, len(insts))
 				mu.Unlock()
 			}
 		}
