@@ -152,7 +152,7 @@ func (s *state) setResponse(name, id string, r *response) {
 		s.requests[name] = set
 	}
 	if set.responses == nil {
-		set.responses = map[string]*response{}
+		set.responses = make(map[string]*response, len(set.ids))
 	}
 	set.responses[id] = r
 	set.memo = cty.NilVal
