@@ -24,6 +24,52 @@ import (
 // render it; ok is false in every other case (a function call, a null, an
 // unknown or a sensitive value, a diagnostic), for HCL to evaluate.
 func evalTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
+	return evalTemplateWith(t, ctx, nil)
+}
+
+// InstanceRoots are one instance's count.index, or its each.key and
+// each.value; cty.NilVal where the instance has none.
+type InstanceRoots struct {
+	CountIndex, EachKey, EachValue cty.Value
+}
+
+// EvalTemplateShared renders t as EvalExpr would with
+// InstanceEvalContext(shared, refs, data), where data gives the values in
+// roots, without building that context: a reference to count.index,
+// each.key or each.value is taken from roots, any other from shared. ok is
+// false where evalTemplate's would be, and for any other reference to count
+// or each; the caller then builds the context.
+func EvalTemplateShared(t *hclsyntax.TemplateExpr, shared *hcl.EvalContext, roots *InstanceRoots) (cty.Value, bool) {
+	return evalTemplateWith(t, shared, roots)
+}
+
+// rootValue resolves a count.index, each.key or each.value reference from
+// roots; found is false for a traversal that does not start at count or
+// each, and ok false for one that does but that roots cannot answer.
+func (roots *InstanceRoots) rootValue(tr hcl.Traversal) (v cty.Value, found, ok bool) {
+	root, isRoot := tr[0].(hcl.TraverseRoot)
+	if !isRoot || root.Name != "count" && root.Name != "each" {
+		return cty.NilVal, false, false
+	}
+	if len(tr) != 2 {
+		return cty.NilVal, true, false
+	}
+	attr, isAttr := tr[1].(hcl.TraverseAttr)
+	if !isAttr {
+		return cty.NilVal, true, false
+	}
+	switch {
+	case root.Name == "count" && attr.Name == "index":
+		v = roots.CountIndex
+	case root.Name == "each" && attr.Name == "key":
+		v = roots.EachKey
+	case root.Name == "each" && attr.Name == "value":
+		v = roots.EachValue
+	}
+	return v, true, v != cty.NilVal
+}
+
+func evalTemplateWith(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, roots *InstanceRoots) (v cty.Value, ok bool) {
 	var buf []byte
 	var small [128]byte
 	buf = small[:0]
@@ -33,10 +79,19 @@ func evalTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (v cty.Value,
 		case *hclsyntax.LiteralValueExpr:
 			pv = p.Val
 		case *hclsyntax.ScopeTraversalExpr:
-			var diags hcl.Diagnostics
-			pv, diags = p.Value(ctx)
-			if len(diags) > 0 {
-				return cty.NilVal, false
+			found := false
+			if roots != nil {
+				var ok bool
+				if pv, found, ok = roots.rootValue(p.Traversal); found && !ok {
+					return cty.NilVal, false
+				}
+			}
+			if !found {
+				var diags hcl.Diagnostics
+				pv, diags = p.Value(ctx)
+				if len(diags) > 0 {
+					return cty.NilVal, false
+				}
 			}
 		default:
 			return cty.NilVal, false

@@ -132,3 +132,48 @@ func TestNumberToString(t *testing.T) {
 		check(cty.MustParseNumberVal(big.NewInt(i).String()))
 	}
 }
+
+// TestEvalTemplateShared: with an instance's roots, a template renders as
+// it does in the instance's own context (InstanceEvalContext), and every
+// case the shortcut cannot answer is left to that context.
+func TestEvalTemplateShared(t *testing.T) {
+	srcs := []string{
+		`"/items/${count.index}"`, `"${each.key}=${each.value}"`, `"${var.a}/${count.index}/${local.b}"`,
+		`"${each.value}-${var.a}"`, `"${count.index}${count.index}"`, `"/x/${each.value.name}"`,
+		`"u-${upper(each.key)}"`, `"plain"`,
+	}
+	values := append(shortcutNumbers()[:8], cty.StringVal("k"), cty.StringVal("e\u0301"), cty.True,
+		cty.UnknownVal(cty.String), cty.NullVal(cty.String), cty.StringVal("s").Mark("sensitive"),
+		cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("n")}), cty.DynamicVal)
+	funcs := map[string]function.Function{"upper": stdlib.UpperFunc}
+	took := 0
+	for _, src := range srcs {
+		refs, expr := refsOf(t, src)
+		tmpl, isTemplate := expr.(*hclsyntax.TemplateExpr)
+		if !isTemplate {
+			t.Fatalf("%s is not a template", src)
+		}
+		for i, v := range values {
+			w := values[(i*5+1)%len(values)]
+			data := newRecordingData()
+			data.values["count.index"] = v
+			data.values["each.key"] = w
+			data.values["each.value"] = v
+			shared := SharedEvalContext(refs, data, funcs)
+			want, wantDiags := EvalExpr(expr, InstanceEvalContext(shared, refs, data), cty.String, "path")
+			for _, roots := range []InstanceRoots{{CountIndex: v}, {EachKey: w, EachValue: v}, {}} {
+				got, ok := EvalTemplateShared(tmpl, shared, &roots)
+				if !ok {
+					continue
+				}
+				took++
+				if wantDiags.HasErrors() || !got.RawEquals(want) {
+					t.Errorf("%s with %#v: %#v, the instance's context gives %#v %s", src, roots, got, want, diagsString(wantDiags))
+				}
+			}
+		}
+	}
+	if took < 20 {
+		t.Errorf("only %d evaluations took the shortcut", took)
+	}
+}

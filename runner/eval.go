@@ -7,17 +7,27 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/sigrun-dev/sigrun/dsl"
+	"github.com/sigrun-dev/sigrun/dsl/addrs"
 )
 
 // evaluator evaluates a block's arguments into Go values, accumulating
 // diagnostics and the secret strings it met (values marked sensitive), so
 // that they can be redacted from everything the run shows.
 type evaluator struct {
+	// ctx is the evaluation context; use context(), which builds it on
+	// first need from shared, refs and data when those are set.
 	ctx *hcl.EvalContext
+	// shared (dsl.SharedEvalContext of refs) and roots serve templates
+	// until something needs the instance's own context.
+	shared *hcl.EvalContext
+	refs   []*addrs.Reference
+	data   dsl.Data
+	roots  dsl.InstanceRoots
 	// consts holds the values of a node's expressions that refer to
 	// nothing, evaluated once for all its instances; nil: none.
 	consts  *constCache
@@ -28,11 +38,30 @@ type evaluator struct {
 	unknown bool
 }
 
+// context returns the evaluation context, building an instance's from its
+// shared one on first need.
+func (e *evaluator) context() *hcl.EvalContext {
+	if e.ctx == nil && e.shared != nil {
+		e.ctx = dsl.InstanceEvalContext(e.shared, e.refs, e.data)
+	}
+	return e.ctx
+}
+
 func (e *evaluator) eval(expr hcl.Expression, want cty.Type, what string) (cty.Value, bool) {
 	if v, ok := e.consts.get(expr, want); ok {
 		return v, true
 	}
-	v, diags := dsl.EvalExpr(expr, e.ctx, want, what)
+	if e.ctx == nil && e.shared != nil && (want == cty.String || want == cty.DynamicPseudoType) {
+		// A template of literals and references needs no context of the
+		// instance's own (dsl.EvalTemplateShared): "/items/${count.index}".
+		if t, ok := expr.(*hclsyntax.TemplateExpr); ok {
+			if v, ok := dsl.EvalTemplateShared(t, e.shared, &e.roots); ok {
+				e.consts.put(expr, want, v)
+				return v, true
+			}
+		}
+	}
+	v, diags := dsl.EvalExpr(expr, e.context(), want, what)
 	e.diags = append(e.diags, diags...)
 	if diags.HasErrors() {
 		return cty.NilVal, false
@@ -179,7 +208,7 @@ func (e *evaluator) errorf(expr hcl.Expression, summary, format string, args ...
 		Detail:      fmt.Sprintf(format, args...),
 		Subject:     expr.Range().Ptr(),
 		Expression:  expr,
-		EvalContext: e.ctx,
+		EvalContext: e.context(),
 	})
 }
 

@@ -176,6 +176,21 @@ func sensitiveExpansion(expr hcl.Expression, arg string) hcl.Diagnostics {
 	}}
 }
 
+// instanceRoots are inst's count.index, or each.key and each.value, as
+// instanceData gives them (see dsl.EvalTemplateShared).
+func instanceRoots(n *node, inst *instance) dsl.InstanceRoots {
+	if inst == nil || inst.key == cty.NilVal {
+		return dsl.InstanceRoots{}
+	}
+	if n.request != nil && n.request.Count != nil {
+		return dsl.InstanceRoots{CountIndex: inst.key}
+	}
+	if n.request != nil && n.request.Expanded() {
+		return dsl.InstanceRoots{EachKey: inst.key, EachValue: inst.value}
+	}
+	return dsl.InstanceRoots{}
+}
+
 // instanceData is what an instance's expressions see: the shared state,
 // each.key/each.value or count.index, and in its checks its response.
 type instanceData struct {

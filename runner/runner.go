@@ -338,7 +338,7 @@ func (r *Runner) evalNode(n *node, states []*state) hcl.Diagnostics {
 		return diags
 	case nodeLocal:
 		ev := &evaluator{ctx: dsl.EvalContext(n.inputRefs, st, st.sc.funcs)}
-		v, diags := n.local.Expr.Value(ev.ctx)
+		v, diags := n.local.Expr.Value(ev.context())
 		if diags.HasErrors() {
 			st.setLocal(n.local.Name, cty.DynamicVal)
 			return diags

@@ -154,7 +154,7 @@ func (r *Runner) evalEndpoint(n *node, st *state) hcl.Diagnostics {
 	if s, ok := ev.str(e.URL, "url"); ok {
 		out.url = s
 		urlVal = cty.StringVal(s)
-		if _, diags := parseTargetURL(s, e.URL, ev.ctx); diags.HasErrors() {
+		if _, diags := parseTargetURL(s, e.URL, ev.context()); diags.HasErrors() {
 			ev.diags = append(ev.diags, diags...)
 		}
 	}
@@ -250,13 +250,13 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state, shared *hcl.Ev
 	req := n.request
 	n.inspect()
 	data := instanceData{st: st, inst: inst}
-	var ctx *hcl.EvalContext
+	ev := &evaluator{consts: n.consts}
 	if shared != nil {
-		ctx = dsl.InstanceEvalContext(shared, n.inputRefs, data)
+		// The instance's own context is built only if something needs it.
+		ev.shared, ev.refs, ev.data, ev.roots = shared, n.inputRefs, data, instanceRoots(n, inst)
 	} else {
-		ctx = dsl.EvalContext(n.inputRefs, data, st.sc.funcs)
+		ev.ctx = dsl.EvalContext(n.inputRefs, data, st.sc.funcs)
 	}
-	ev := &evaluator{ctx: ctx, consts: n.consts}
 	spec := &requestSpec{method: http.MethodGet, header: http.Header{}}
 
 	var ep *endpointValue
@@ -293,7 +293,10 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state, shared *hcl.Ev
 		}
 	}
 	if urlKnown {
-		u, diags := parseTargetURL(raw, rawExpr, ev.ctx)
+		u, diags := parseTargetURL(raw, rawExpr, nil)
+		for _, d := range diags {
+			d.EvalContext = ev.context()
+		}
 		ev.diags = append(ev.diags, diags...)
 		spec.url = u
 	}
