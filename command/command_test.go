@@ -86,7 +86,7 @@ func TestDemo(t *testing.T) {
 // another.
 func TestDemoServeThenRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out command.LockedBuffer
 	done := make(chan int)
 	go func() {
 		done <- command.Main(ctx, []string{"demo", "--serve"}, &command.Process{Stdout: &out, Stderr: &out})
@@ -120,23 +120,6 @@ func TestDemoServeThenRun(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("demo --serve did not stop when interrupted")
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // An invalid collection exits 2 with a diagnostic naming file:line:col and

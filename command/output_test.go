@@ -9,28 +9,31 @@ import (
 	"time"
 )
 
-// lockedBuffer is one destination for both streams, as with 2>&1.
-type lockedBuffer struct {
+// LockedBuffer is a bytes.Buffer that is safe to read while others write
+// to it. It is for tests only: this file is compiled only into the test
+// binary, and the package's external tests use it too.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
 }
 
-// TestOutputBufferKeepsOrder: stdout and stderr written to one place come
+// TestOutputBufferKeepsOrder: stdout and stderr written to one place (a
+// LockedBuffer for both, as with 2>&1) come
 // out in the order they were written, and Close writes out the rest.
 func TestOutputBufferKeepsOrder(t *testing.T) {
-	var dst lockedBuffer
+	var dst LockedBuffer
 	b := newOutputBuffer(&dst, &dst)
 	var want strings.Builder
 	for i := range 50 {
@@ -53,7 +56,7 @@ func TestOutputBufferKeepsOrder(t *testing.T) {
 // TestOutputBufferFlushesOnItsOwn: a line reaches stdout within a flush
 // period even while the run goes on, so a log shows progress.
 func TestOutputBufferFlushesOnItsOwn(t *testing.T) {
-	var dst lockedBuffer
+	var dst LockedBuffer
 	b := newOutputBuffer(&dst, &dst)
 	defer b.Close()
 	b.Stdout().Write([]byte("PASS  r  GET  /  200  1ms\n"))
@@ -69,7 +72,7 @@ func TestOutputBufferFlushesOnItsOwn(t *testing.T) {
 // TestOutputBufferConcurrent: writers on many goroutines (run -race) lose
 // and tear no line.
 func TestOutputBufferConcurrent(t *testing.T) {
-	var dst lockedBuffer
+	var dst LockedBuffer
 	b := newOutputBuffer(&dst, &dst)
 	var wg sync.WaitGroup
 	for g := range 8 {

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sigrun-dev/sigrun/command"
 )
 
 // relBuildSigrun builds the sigrun binary into a temporary folder.
@@ -37,24 +39,6 @@ func relBuildSigrun(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// relLockedBuffer is a bytes.Buffer safe to read while the process writes.
-type relLockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *relLockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *relLockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestSignalInterruptsRealBinary(t *testing.T) {
@@ -128,7 +112,7 @@ output "slow_status" {
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	var stdout, stderr relLockedBuffer
+	var stdout, stderr command.LockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
