@@ -21,33 +21,20 @@ import (
 // keeps its own.
 const loadGCPercent = 400
 
-// gcRelax counts the loads in progress, so that concurrent loads set the
-// target once and the last one restores it.
-var gcRelax struct {
-	sync.Mutex
-	loads int
-	saved int
-}
-
-// relaxGC raises the garbage collector's target for a load, unless it is
-// already higher (or off, GOGC=off); the returned function restores it.
-func relaxGC() (restore func()) {
-	gcRelax.Lock()
-	defer gcRelax.Unlock()
-	if gcRelax.loads == 0 {
-		gcRelax.saved = debug.SetGCPercent(loadGCPercent)
-		if gcRelax.saved < 0 || gcRelax.saved > loadGCPercent {
-			debug.SetGCPercent(gcRelax.saved) // off, or higher already: keep it
-		}
-	}
-	gcRelax.loads++
+// relaxGC raises the garbage collector's target to loadGCPercent for a
+// load, unless it is already higher (or off, GOGC=off); the returned
+// function ends the load.
+func relaxGC() (done func()) {
+	gc.Lock()
+	defer gc.Unlock()
+	gc.beginLocked()
+	gc.loads++
+	gc.setTargetLocked()
 	return func() {
-		gcRelax.Lock()
-		defer gcRelax.Unlock()
-		gcRelax.loads--
-		if gcRelax.loads == 0 {
-			debug.SetGCPercent(gcRelax.saved)
-		}
+		gc.Lock()
+		defer gc.Unlock()
+		gc.loads--
+		gc.setTargetLocked()
 	}
 }
 
@@ -69,77 +56,93 @@ const (
 	runGCPercentMax = 400
 )
 
-// gcRun is the state of the run-time target. Runs in progress are counted
-// (a test process may run several at once): the first sets it up, the last
-// restores the target it found. Each collection is noticed through a
-// finalizer, which runs after the collection that found its object
-// unreachable and then arms the next; gen ends a chain that belongs to a
-// run that is over.
-var gcRun struct {
+// gc is the state behind the process's collector target. Loads and runs
+// in progress are counted (a test process may have several at once): the
+// first of either reads the process's own target (base), and when the last
+// ends, base is set again. In between the target is the one setTargetLocked
+// computes from what is in progress. During a run, each collection is
+// noticed through a finalizer, which runs after the collection that found
+// its object unreachable and then arms the next; gen ends a chain that
+// belongs to a run that is over.
+var gc gcState
+
+type gcState struct {
 	sync.Mutex
-	runs   int
-	base   int
-	gen    int
-	sample [1]metrics.Sample
+	loads, runs int
+	base        int
+	gen         int
+	sample      [1]metrics.Sample
 }
 
-// tuneGC sets the run-time target for a run; the returned function
-// restores the target it found. It leaves the target alone when GOGC or
-// GOMEMLIMIT is set in the environment (the user's setting stands), and
-// when the target is off or at runGCPercentMax or above already.
+// beginLocked reads the process's own target when nothing is in progress.
+func (g *gcState) beginLocked() {
+	if g.loads == 0 && g.runs == 0 {
+		g.base = debug.SetGCPercent(100)
+		debug.SetGCPercent(g.base)
+	}
+}
+
+// setTargetLocked sets the target for what is in progress: loadGCPercent
+// during a load, the live heap's during a run (runGCPercent), the
+// process's own otherwise. A target that is off stays off, and one that is
+// higher stays higher.
+func (g *gcState) setTargetLocked() {
+	switch {
+	case g.base < 0:
+		return // GOGC=off: nothing to set
+	case g.loads > 0:
+		debug.SetGCPercent(max(g.base, loadGCPercent))
+	case g.runs > 0:
+		debug.SetGCPercent(runGCPercent(g.liveLocked(), g.base))
+	default:
+		debug.SetGCPercent(g.base)
+	}
+}
+
+// liveLocked is the live heap at the last collection; 0 before the first.
+func (g *gcState) liveLocked() uint64 {
+	g.sample[0].Name = "/gc/heap/live:bytes"
+	metrics.Read(g.sample[:])
+	if s := g.sample[0]; s.Value.Kind() == metrics.KindUint64 {
+		return s.Value.Uint64()
+	}
+	return 0
+}
+
+// tuneGC makes the target follow the live heap for a run; the returned
+// function ends the run. It leaves the target alone when GOGC or GOMEMLIMIT
+// is set in the environment: the user's setting stands.
 func tuneGC() (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	gcRun.Lock()
-	defer gcRun.Unlock()
-	if gcRun.runs == 0 {
-		base := debug.SetGCPercent(100)
-		debug.SetGCPercent(base)
-		if base < 0 || base >= runGCPercentMax {
-			return func() {}
-		}
-		gcRun.base = base
-		gcRun.gen++
-		gcRun.sample[0].Name = "/gc/heap/live:bytes"
-		armGCTick(gcRun.gen)
-		adjustGCLocked()
+	gc.Lock()
+	defer gc.Unlock()
+	gc.beginLocked()
+	if gc.runs == 0 {
+		gc.gen++
+		armGCTick(gc.gen)
 	}
-	gcRun.runs++
+	gc.runs++
+	gc.setTargetLocked()
 	return func() {
-		gcRun.Lock()
-		defer gcRun.Unlock()
-		gcRun.runs--
-		if gcRun.runs == 0 {
-			gcRun.gen++
-			debug.SetGCPercent(gcRun.base)
+		gc.Lock()
+		defer gc.Unlock()
+		gc.runs--
+		if gc.runs == 0 {
+			gc.gen++
 		}
+		gc.setTargetLocked()
 	}
 }
 
-// runGCPercent is the target for a live heap of live bytes.
+// runGCPercent is the target during a run for a live heap of live bytes
+// (0: not measured yet).
 func runGCPercent(live uint64, base int) int {
 	if live == 0 {
 		return base // nothing measured yet: the first collection tells
 	}
-	return min(max(int(runHeadroom*100/live), base), runGCPercentMax)
-}
-
-// adjustGCLocked sets the target from the live heap at the last
-// collection; a load in progress keeps its own (relaxGC).
-func adjustGCLocked() {
-	gcRelax.Lock()
-	loading := gcRelax.loads > 0
-	gcRelax.Unlock()
-	if loading {
-		return
-	}
-	metrics.Read(gcRun.sample[:])
-	var live uint64
-	if s := gcRun.sample[0]; s.Value.Kind() == metrics.KindUint64 {
-		live = s.Value.Uint64()
-	}
-	debug.SetGCPercent(runGCPercent(live, gcRun.base))
+	return max(base, min(int(runHeadroom*100/live), runGCPercentMax))
 }
 
 // gcTick is the object whose finalizer notices a collection. It is larger
@@ -152,12 +155,12 @@ type gcTick struct {
 
 func armGCTick(gen int) {
 	runtime.SetFinalizer(&gcTick{gen: gen}, func(t *gcTick) {
-		gcRun.Lock()
-		defer gcRun.Unlock()
-		if t.gen != gcRun.gen || gcRun.runs == 0 {
+		gc.Lock()
+		defer gc.Unlock()
+		if t.gen != gc.gen {
 			return // that run is over
 		}
-		adjustGCLocked()
+		gc.setTargetLocked()
 		armGCTick(t.gen)
 		if gcTicked != nil {
 			gcTicked()
