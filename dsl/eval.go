@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -114,35 +116,29 @@ func variables(refs []*addrs.Reference, data Data, which refsWhich) map[string]c
 	if which == refsInstance && len(attrs) == 0 && !hasResp {
 		return nil
 	}
+	// Attributes of one root side by side, then one object per root.
+	slices.SortStableFunc(attrs, func(a, b rootAttr) int { return strings.Compare(a.root, b.root) })
 	roots := 0
-	for i := range attrs {
-		if attrs[i].root != "" && (i == 0 || !seenRoot(attrs[:i], attrs[i].root)) {
-			roots++
-		}
-	}
 	if hasResp {
 		roots++
 	}
-	vars := make(map[string]cty.Value, roots)
 	for i := range attrs {
-		root := attrs[i].root
-		if root == "" {
-			continue // taken with an earlier attribute of its root
+		if i == 0 || attrs[i].root != attrs[i-1].root {
+			roots++
 		}
-		n := 0
-		for j := i; j < len(attrs); j++ {
-			if attrs[j].root == root {
-				n++
-			}
+	}
+	vars := make(map[string]cty.Value, roots)
+	for i := 0; i < len(attrs); {
+		j := i + 1
+		for j < len(attrs) && attrs[j].root == attrs[i].root {
+			j++
 		}
-		g := make(map[string]cty.Value, n)
-		for j := i; j < len(attrs); j++ {
-			if attrs[j].root == root {
-				g[attrs[j].name] = attrs[j].val
-				attrs[j].root = ""
-			}
+		g := make(map[string]cty.Value, j-i)
+		for _, a := range attrs[i:j] {
+			g[a.name] = a.val
 		}
-		vars[root] = cty.ObjectVal(g)
+		vars[attrs[i].root] = cty.ObjectVal(g)
+		i = j
 	}
 	if hasResp {
 		vars["response"] = resp
@@ -150,21 +146,12 @@ func variables(refs []*addrs.Reference, data Data, which refsWhich) map[string]c
 	return vars
 }
 
-func seenRoot(attrs []rootAttr, root string) bool {
-	for _, a := range attrs {
-		if a.root == root {
-			return true
-		}
-	}
-	return false
-}
-
 // EvalExpr evaluates expr and converts the result to want, with a diagnostic
 // naming what was expected when it does not convert. what names the
 // argument for messages ("method", "expect.status").
 func EvalExpr(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, hcl.Diagnostics) {
 	if t, ok := expr.(*hclsyntax.TemplateExpr); ok && (want == cty.String || want == cty.DynamicPseudoType) {
-		if v, ok := evalTemplate(t, ctx); ok {
+		if v, ok := evalTemplate(t, ctx, nil); ok {
 			return v, nil
 		}
 	}

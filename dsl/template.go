@@ -19,14 +19,6 @@ import (
 // the common case and leave every other case to HCL; TestTemplateShortcut
 // compares the two.
 
-// evalTemplate renders t when each of its parts is a literal or a reference
-// to a known, non-null, unmarked string, bool or number, as HCL would
-// render it; ok is false in every other case (a function call, a null, an
-// unknown or a sensitive value, a diagnostic), for HCL to evaluate.
-func evalTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
-	return evalTemplateWith(t, ctx, nil)
-}
-
 // InstanceRoots are one instance's count.index, or its each.key and
 // each.value; cty.NilVal where the instance has none.
 type InstanceRoots struct {
@@ -40,7 +32,7 @@ type InstanceRoots struct {
 // false where evalTemplate's would be, and for any other reference to count
 // or each; the caller then builds the context.
 func EvalTemplateShared(t *hclsyntax.TemplateExpr, shared *hcl.EvalContext, roots *InstanceRoots) (cty.Value, bool) {
-	return evalTemplateWith(t, shared, roots)
+	return evalTemplate(t, shared, roots)
 }
 
 // rootValue resolves a count.index, each.key or each.value reference from
@@ -69,7 +61,13 @@ func (roots *InstanceRoots) rootValue(tr hcl.Traversal) (v cty.Value, found, ok 
 	return v, true, v != cty.NilVal
 }
 
-func evalTemplateWith(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, roots *InstanceRoots) (v cty.Value, ok bool) {
+// evalTemplate renders t when each of its parts is a literal or a reference
+// to a known, non-null, unmarked string, bool or number, as HCL would
+// render it in ctx; ok is false in every other case (a function call, a
+// null, an unknown or a sensitive value, a diagnostic), for HCL to
+// evaluate. roots, when not nil, answers count.index, each.key and
+// each.value (see EvalTemplateShared).
+func evalTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, roots *InstanceRoots) (v cty.Value, ok bool) {
 	var buf []byte
 	var small [128]byte
 	buf = small[:0]

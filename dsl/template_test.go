@@ -87,7 +87,7 @@ func TestTemplateShortcut(t *testing.T) {
 				}
 			}
 			if te, ok := expr.(*hclsyntax.TemplateExpr); ok {
-				if _, ok := evalTemplate(te, ctx); ok {
+				if _, ok := evalTemplate(te, ctx, nil); ok {
 					shortcuts++
 				}
 			}
@@ -96,7 +96,7 @@ func TestTemplateShortcut(t *testing.T) {
 	// The common case must take the shortcut, or this test compares HCL
 	// with itself.
 	expr, _ := hclsyntax.ParseExpression([]byte(`"/items/${x}"`), "t.hcl", hcl.InitialPos)
-	if _, ok := evalTemplate(expr.(*hclsyntax.TemplateExpr), &hcl.EvalContext{Variables: map[string]cty.Value{"x": cty.NumberIntVal(7)}}); !ok {
+	if _, ok := evalTemplate(expr.(*hclsyntax.TemplateExpr), &hcl.EvalContext{Variables: map[string]cty.Value{"x": cty.NumberIntVal(7)}}, nil); !ok {
 		t.Error(`"/items/${count.index}" does not take the shortcut`)
 	}
 	if shortcuts < 50 {
