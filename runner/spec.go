@@ -154,9 +154,7 @@ func (r *Runner) evalEndpoint(n *node, st *state) hcl.Diagnostics {
 	if s, ok := ev.str(e.URL, "url"); ok {
 		out.url = s
 		urlVal = cty.StringVal(s)
-		if _, diags := parseTargetURL(s, e.URL, ev.context()); diags.HasErrors() {
-			ev.diags = append(ev.diags, diags...)
-		}
+		ev.targetURL(s, e.URL)
 	}
 	headersVal := cty.MapValEmpty(cty.String)
 	if hs, ok := ev.stringMap(e.Headers, "headers"); ok {
@@ -222,24 +220,26 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// parseTargetURL checks that s is an absolute http(s) URL.
-func parseTargetURL(s string, expr hcl.Expression, ctx *hcl.EvalContext) (*url.URL, hcl.Diagnostics) {
+// targetURL parses s, the value of expr, as an absolute http(s) URL; nil
+// and a diagnostic when it is not one.
+func (e *evaluator) targetURL(s string, expr hcl.Expression) *url.URL {
 	u, err := url.Parse(s)
 	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-		return u, nil
+		return u
 	}
 	detail := fmt.Sprintf("%q is not an absolute http or https URL", s)
 	if err != nil {
 		detail = fmt.Sprintf("%q is not a valid URL: %s", s, strings.TrimPrefix(err.Error(), "parse "+fmt.Sprintf("%q", s)+": "))
 	}
-	return nil, hcl.Diagnostics{{
+	e.diags = append(e.diags, &hcl.Diagnostic{
 		Severity:    hcl.DiagError,
 		Summary:     "Invalid URL",
 		Detail:      detail + ". Write it as https://host/path.",
 		Subject:     expr.Range().Ptr(),
 		Expression:  expr,
-		EvalContext: ctx,
-	}}
+		EvalContext: e.context(),
+	})
+	return nil
 }
 
 // buildRequest evaluates a request's arguments. In a validate pass some
@@ -293,12 +293,7 @@ func (r *Runner) buildRequest(n *node, inst *instance, st *state, shared *hcl.Ev
 		}
 	}
 	if urlKnown {
-		u, diags := parseTargetURL(raw, rawExpr, nil)
-		for _, d := range diags {
-			d.EvalContext = ev.context()
-		}
-		ev.diags = append(ev.diags, diags...)
-		spec.url = u
+		spec.url = ev.targetURL(raw, rawExpr)
 	}
 
 	if ep != nil {
