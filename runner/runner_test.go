@@ -612,6 +612,13 @@ request "b" {
   endpoint = endpoint.api
   timeout  = "soon"
 }`, "Invalid value for timeout", 3},
+		"relative url": {`request "a" {
+  url = "/items/1"
+}`, "Invalid URL", 2},
+		"counted url that is not http": {`request "a" {
+  count = 2
+  url   = "ftp://example.com/${count.index}"
+}`, "Invalid URL", 3},
 		"non-bool condition": {`request "a" {
   endpoint = endpoint.api
   assert {
@@ -633,6 +640,9 @@ request "b" {
 			}
 			if d.Subject == nil || d.Subject.Start.Line != tc.line+3 {
 				t.Fatalf("subject %v, want line %d", d.Subject, tc.line+3)
+			}
+			if d.Expression != nil && d.EvalContext == nil {
+				t.Fatal("the diagnostic names an expression but has no context to show its values")
 			}
 		})
 	}
