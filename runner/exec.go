@@ -23,7 +23,7 @@ import (
 
 // runInstance evaluates, sends (again while retry asks) and checks one
 // instance of a request. It never returns nil.
-func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *state) *RequestResult {
+func (r *Runner) runInstance(ctx context.Context, att *attempts, n *node, inst *instance, st *state) *RequestResult {
 	req := n.request
 	res := &RequestResult{Name: inst.name, DeclRange: req.DeclRange, Started: r.opts.Now(), Outcome: Failed,
 		Block: st.sc.requestName(req.Name), Module: strings.TrimSuffix(st.sc.prefix, "."), DependsOn: n.requestDeps}
@@ -60,7 +60,7 @@ func (r *Runner) runInstance(ctx context.Context, n *node, inst *instance, st *s
 	var err error
 	for attempt := 1; ; attempt++ {
 		res.Attempts++
-		resp, sent, err = r.sendCorrectingSkew(ctx, spec, st, res)
+		resp, sent, err = r.sendCorrectingSkew(att, spec, st, res)
 		if r.opts.Capture && sent != nil && sent.req != nil {
 			res.Exchange = r.capture(spec, sent.req, resp)
 		}
@@ -180,14 +180,12 @@ func describeTransportError(err error, spec *requestSpec) string {
 	return fmt.Sprintf("%s %s: %s.", spec.method, spec.url.Redacted(), err)
 }
 
-// send makes one attempt: build the HTTP request, authorize it, send it and
-// read the response.
 // sendCorrectingSkew sends once; when a signed request is refused because
 // the clocks disagree (RequestTimeTooSkewed, "Signature expired"), it takes
 // the offset from the server's Date header, corrects the signer's clock
 // for the rest of the run, says so in the result, and sends once more.
-func (r *Runner) sendCorrectingSkew(ctx context.Context, spec *requestSpec, st *state, res *RequestResult) (*response, *sentAuth, error) {
-	resp, sent, err := r.send(ctx, spec, st)
+func (r *Runner) sendCorrectingSkew(att *attempts, spec *requestSpec, st *state, res *RequestResult) (*response, *sentAuth, error) {
+	resp, sent, err := r.send(att, spec, st)
 	if err != nil || sent.sigv4 == nil || res.SkewCorrected {
 		return resp, sent, err
 	}
@@ -211,14 +209,17 @@ func (r *Runner) sendCorrectingSkew(ctx context.Context, spec *requestSpec, st *
 		Subject: spec.auth.declRange.Ptr(),
 	})
 	res.Attempts++
-	return r.send(ctx, spec, st)
+	return r.send(att, spec, st)
 }
 
-func (r *Runner) send(ctx context.Context, spec *requestSpec, st *state) (*response, *sentAuth, error) {
-	ctx, cancel := context.WithTimeout(ctx, spec.timeout)
-	defer cancel()
+// send makes one attempt: build the HTTP request, authorize it, send it and
+// read the response, within the request's timeout (an attempt context of
+// att).
+func (r *Runner) send(att *attempts, spec *requestSpec, st *state) (*response, *sentAuth, error) {
+	c := att.start(spec.timeout)
+	defer att.end(c)
 	sent := &sentAuth{}
-	ctx = context.WithValue(ctx, sentAuthKey{}, sent)
+	ctx := context.WithValue(c.ctx, sentAuthKey{}, sent)
 	var body io.ReadCloser
 	if spec.size != 0 {
 		var err error

@@ -369,6 +369,8 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 	states := r.newStates(false)
 	walkCtx, stopStarting := context.WithCancel(ctx)
 	defer stopStarting()
+	att := newAttempts(ctx)
+	defer att.close()
 
 	sum := &Summary{}
 	var mu sync.Mutex
@@ -389,7 +391,7 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 				return nil, nil // outside --target/--tags
 			}
 			if n.kind == nodeRequest {
-				return r.requestJobs(ctx, n, states[n.sc], v, perNode, instsOf, stopStarting)
+				return r.requestJobs(ctx, att, n, states[n.sc], v, perNode, instsOf, stopStarting)
 			}
 			if diags := r.evalNode(n, states); diags.HasErrors() {
 				nodeDiags(diags)
@@ -480,7 +482,7 @@ func (r *Runner) Run(ctx context.Context) *Summary {
 
 // requestJobs visits a request vertex: it expands the block into its
 // instances and returns one job per instance.
-func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, perNode [][]*RequestResult,
+func (r *Runner) requestJobs(ctx context.Context, att *attempts, n *node, st *state, v int, perNode [][]*RequestResult,
 	instsOf [][]*instance, stopStarting func()) ([]graph.Job, error) {
 	insts, unknown, diags := r.expand(n, st)
 	if unknown && !diags.HasErrors() {
@@ -505,7 +507,7 @@ func (r *Runner) requestJobs(ctx context.Context, n *node, st *state, v int, per
 		jobs[i] = func(context.Context) error {
 			// The run's context, not the walk's: --fail-fast stops new
 			// requests but lets those in flight finish.
-			res := r.runInstance(ctx, n, inst, st)
+			res := r.runInstance(ctx, att, n, inst, st)
 			res.Elapsed = r.opts.Now().Sub(res.Started)
 			perNode[v][i] = res
 			if res.Outcome != Passed {

@@ -352,6 +352,45 @@ request "slow" {
 	}
 }
 
+// One after another on one worker, requests that time out and requests
+// that do not: each gets a timeout of its own, a timed-out request leaves
+// nothing behind for the next, and one that answered in time leaves no
+// timer that would cut a later one short.
+func TestTimeoutsInSequence(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if strings.HasPrefix(r.URL.Path, "/r/slow") {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		time.Sleep(150 * time.Millisecond) // longer than the slow ones' timeout, within its own
+		okJSON(w, 200, map[string]any{})
+	})
+	c := load(t, map[string]string{"main.hcl": header + `
+request "r" {
+  count    = 6
+  endpoint = endpoint.api
+  path     = count.index % 2 == 1 ? "/r/slow/${count.index}" : "/r/fast/${count.index}"
+  timeout  = count.index % 2 == 1 ? "100ms" : "2s"
+}`})
+	sum := newRunner(t, c, rec.srv.URL, runner.Options{Parallel: 1}).Run(context.Background())
+	for i := range 6 {
+		r := result(sum, fmt.Sprintf("r[%d]", i))
+		if r == nil {
+			t.Fatalf("no result for r[%d]", i)
+		}
+		if i%2 == 1 {
+			if r.Outcome != runner.Failed || len(r.Diags) == 0 || !strings.Contains(r.Diags[0].Detail, "timeout of 100ms") {
+				t.Errorf("r[%d]: outcome %v, diags %v; want a timeout", i, r.Outcome, r.Diags)
+			}
+		} else if r.Outcome != runner.Passed {
+			t.Errorf("r[%d]: outcome %v, diags %v; want passed", i, r.Outcome, r.Diags)
+		}
+	}
+}
+
 // Query values are encoded per RFC 3986 (%20, never +), bodies per kind,
 // headers merged from the endpoint.
 func TestRequestEncoding(t *testing.T) {
