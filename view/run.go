@@ -123,7 +123,7 @@ func (v *Run) requestLine(r *runner.RequestResult) string {
 		b = append(b, "  "...)
 		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
 		b = append(b, "  "...)
-		b = append(b, formatDuration(r.Duration)...)
+		b = appendDuration(b, r.Duration)
 	}
 	if r.Attempts > 1 {
 		b = append(b, "  ("...)
@@ -133,14 +133,17 @@ func (v *Run) requestLine(r *runner.RequestResult) string {
 	return string(b)
 }
 
-func formatDuration(d time.Duration) string {
+// appendDuration appends a request's duration as the request line shows
+// it: whole microseconds below a millisecond, whole milliseconds below ten
+// seconds, else rounded to a tenth of a second ("12.3s", "1m5.2s").
+func appendDuration(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
+		return append(strconv.AppendInt(b, d.Microseconds(), 10), "µs"...)
 	case d < 10*time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
+		return append(strconv.AppendInt(b, d.Milliseconds(), 10), "ms"...)
 	}
-	return d.Round(100 * time.Millisecond).String()
+	return append(b, d.Round(100*time.Millisecond).String()...)
 }
 
 // RunFinished implements runner.Observer.
