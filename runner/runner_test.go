@@ -1,10 +1,12 @@
 package runner_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -387,6 +389,99 @@ request "r" {
 			}
 		} else if r.Outcome != runner.Passed {
 			t.Errorf("r[%d]: outcome %v, diags %v; want passed", i, r.Outcome, r.Diags)
+		}
+	}
+}
+
+// A request without a body goes out as a client would send it, read off the
+// wire: "Content-Length: 0" for the methods that carry a body, no length
+// and no chunked encoding for the others.
+func TestRequestsWithoutBodyOnTheWire(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var mu sync.Mutex
+	heads := map[string]string{} // "METHOD path" -> header lines
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(10 * time.Second))
+				br := bufio.NewReader(conn)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					method, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+					path, _, _ := strings.Cut(rest, " ")
+					var lines []string
+					for {
+						l, err := br.ReadString('\n')
+						if err != nil {
+							return
+						}
+						if l == "\r\n" {
+							break
+						}
+						lines = append(lines, strings.ToLower(strings.TrimSpace(l)))
+					}
+					mu.Lock()
+					heads[method+" "+path] = strings.Join(lines, "\n")
+					mu.Unlock()
+					io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+				}
+			}()
+		}
+	}()
+	c := load(t, map[string]string{"main.hcl": header + `
+request "get" {
+  endpoint = endpoint.api
+  path     = "/get"
+}
+request "post" {
+  endpoint = endpoint.api
+  method   = "POST"
+  path     = "/post"
+}
+request "put_empty" {
+  endpoint = endpoint.api
+  method   = "PUT"
+  path     = "/put"
+  body     = ""
+}
+request "delete" {
+  endpoint = endpoint.api
+  method   = "DELETE"
+  path     = "/delete"
+}`})
+	sum := newRunner(t, c, "http://"+ln.Addr().String(), runner.Options{}).Run(context.Background())
+	if sum.Passed != 4 {
+		for _, r := range sum.Results {
+			t.Logf("%s: %v %v", r.Name, r.Outcome, r.Diags)
+		}
+		t.Fatalf("passed %d of 4", sum.Passed)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for req, wantLength := range map[string]bool{"GET /get": false, "POST /post": true, "PUT /put": true,
+		"DELETE /delete": false} {
+		h, ok := heads[req]
+		if !ok {
+			t.Errorf("%s never reached the server; it saw %v", req, heads)
+			continue
+		}
+		if strings.Contains(h, "transfer-encoding") {
+			t.Errorf("%s: chunked with no body:\n%s", req, h)
+		}
+		if got := strings.Contains(h, "content-length: 0"); got != wantLength {
+			t.Errorf("%s: Content-Length: 0 sent %v, want %v:\n%s", req, got, wantLength, h)
 		}
 	}
 }
