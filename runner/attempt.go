@@ -83,8 +83,7 @@ func (a *attempts) end(c *attemptContext) {
 		<-c.fired
 	}
 	if c.ctx.Err() != nil {
-		c.cancel(nil) // leave the run's context
-		return
+		return // ended: cancelling it already took it out of the run's context
 	}
 	a.mu.Lock()
 	a.free = append(a.free, c)

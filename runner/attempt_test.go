@@ -52,7 +52,6 @@ func TestAttemptContextTimesOutWhenReused(t *testing.T) {
 func TestAttemptContextLateTimerCancelsNothingLater(t *testing.T) {
 	a := newAttempts(context.Background())
 	defer a.close()
-	var kept []*attemptContext
 	for i := range 2000 {
 		c := a.start(time.Duration(i%50) * time.Microsecond)
 		if i%3 == 0 {
@@ -63,7 +62,6 @@ func TestAttemptContextLateTimerCancelsNothingLater(t *testing.T) {
 		if err := next.ctx.Err(); err != nil {
 			t.Fatalf("iteration %d: a fresh attempt's context has ended: %v", i, err)
 		}
-		kept = append(kept, next)
 		a.end(next)
 	}
 	time.Sleep(20 * time.Millisecond)
@@ -71,9 +69,6 @@ func TestAttemptContextLateTimerCancelsNothingLater(t *testing.T) {
 		if c.ctx.Err() != nil {
 			t.Fatalf("free context %d was cancelled after it was given back", i)
 		}
-	}
-	if len(kept) == 0 {
-		t.Fatal("nothing was checked")
 	}
 }
 
@@ -108,7 +103,6 @@ func TestAttemptContextConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	seen := map[*attemptContext]bool{} // true: it timed out
-	starts := 0
 	for w := range 8 {
 		wg.Go(func() {
 			for i := range 300 {
@@ -121,7 +115,6 @@ func TestAttemptContextConcurrent(t *testing.T) {
 				if seen[c] {
 					t.Errorf("worker %d was handed a context that had timed out", w)
 				}
-				starts++
 				seen[c] = false
 				mu.Unlock()
 				if d == time.Hour && c.ctx.Err() != nil {
@@ -150,8 +143,8 @@ func TestAttemptContextConcurrent(t *testing.T) {
 	}
 	// Each timeout uses up a context; the attempts that ended in time
 	// (six in seven) share the rest, at most one per worker at a time.
-	if timedOut == 0 || len(seen) > timedOut+8 || starts != 8*300 {
-		t.Fatalf("%d starts, %d contexts made, %d of them timed out: want at most 8 more contexts than timeouts", starts, len(seen), timedOut)
+	if timedOut == 0 || len(seen) > timedOut+8 {
+		t.Fatalf("%d contexts made, %d of them timed out: want at most 8 more contexts than timeouts", len(seen), timedOut)
 	}
 	if len(a.free) > 8 {
 		t.Fatalf("%d contexts kept for 8 workers", len(a.free))
