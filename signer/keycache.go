@@ -40,11 +40,13 @@ type keyEntry struct {
 	date       string
 	region     string
 	service    string
-	scope      string // YYYYMMDD/region/service/aws4_request
-	credential string // AKID/scope
-	authPrefix string // Authorization up to the signed headers: "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders="
-	inner      []byte // marshalled SHA-256 state after the ipad block
-	outer      []byte // marshalled SHA-256 state after the opad block
+	scope      string    // YYYYMMDD/region/service/aws4_request
+	credential string    // AKID/scope
+	authPrefix string    // Authorization up to the signed headers: "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders="
+	inner      []byte    // marshalled SHA-256 state after the ipad block
+	outer      []byte    // marshalled SHA-256 state after the opad block
+	inner32    [8]uint32 // the same two states as words, for the SHA-NI driver
+	outer32    [8]uint32
 
 	// sts is the start of the string to sign for the last amz-date used.
 	sts atomic.Pointer[stsMemo]
@@ -60,6 +62,15 @@ type stsMemo struct {
 	state    []byte // in stateBuf; nil if prefix is shorter than a block
 	buf      [128]byte
 	stateBuf [128]byte
+
+	// For the SHA-NI driver: the inner state after the ipad block and the
+	// prefix's whole blocks, and the rest of the inner hash's input as a
+	// template: the prefix's remaining bytes, a slot at hexAt for the
+	// canonical request's hex digest, and the padding.
+	state32 [8]uint32
+	tail    [192]byte
+	tailLen int
+	hexAt   int
 }
 
 // stsStart returns the memo for amzDate, replacing the entry's memo with a
@@ -79,8 +90,39 @@ func (e *keyEntry) stsStart(amzDate []byte, s *hmacState) *stsMemo {
 		s.h.Write(m.prefix[:sha256.BlockSize])
 		m.state, _ = s.ma.AppendBinary(m.stateBuf[:0])
 	}
+	if shaniOK {
+		whole := len(m.prefix) &^ (sha256.BlockSize - 1)
+		m.state32 = stateAfter(&e.inner32, m.prefix[:whole])
+		m.hexAt = copy(m.tail[:], m.prefix[whole:])
+		t := appendSHAPad(m.tail[:m.hexAt+2*sha256.Size], sha256.BlockSize+len(m.prefix)+2*sha256.Size)
+		m.tailLen = len(t)
+	}
 	e.sts.Store(m)
 	return m
+}
+
+// outerTail is the outer hash's input after the opad block, with the inner
+// digest's slot (the first 32 bytes) empty: the padding of a 96-byte
+// message.
+var outerTail = func() (t [sha256.BlockSize]byte) {
+	copy(t[sha256.Size:], appendSHAPad(nil, sha256.BlockSize+sha256.Size))
+	return t
+}()
+
+// appendSigHex appends the hex HMAC, with e's key, of the string to sign
+// that is m's prefix followed by hexDigest (the canonical request's hex
+// SHA-256), with the SHA-NI driver.
+func (e *keyEntry) appendSigHex(dst []byte, m *stsMemo, hexDigest []byte) []byte {
+	var t [192]byte
+	copy(t[:m.tailLen], m.tail[:m.tailLen])
+	copy(t[m.hexAt:], hexDigest)
+	h := m.state32
+	block(&h, t[:m.tailLen])
+	o := outerTail
+	putDigest((*[sha256.Size]byte)(o[:]), &h)
+	h = e.outer32
+	block(&h, o[:])
+	return appendHexDigest(dst, &h)
 }
 
 func hmacSHA256(key []byte, data ...string) []byte {
@@ -118,6 +160,10 @@ func newKeyEntry(akid string, key []byte, date string, day int32, region, servic
 	h.Reset()
 	h.Write(opad[:])
 	e.outer, _ = h.(encoding.BinaryMarshaler).MarshalBinary()
+	if shaniOK {
+		e.inner32 = stateAfter(&sha256IV, ipad[:])
+		e.outer32 = stateAfter(&sha256IV, opad[:])
+	}
 	clear(ipad[:])
 	clear(opad[:])
 	return e

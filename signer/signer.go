@@ -879,9 +879,23 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	b = append(b, st.sh...)
 	b = append(b, '\n')
 	b = append(b, ph...)
-	keep(&st.buf, b)
-
 	// 8. String to sign and signature.
+	if useSHANI && p.Algorithm != SigV4A {
+		// The SHA-NI driver: the padding goes after the canonical request
+		// in its own buffer, and the HMAC runs on the key entry's states.
+		n := len(b)
+		b = appendSHAPad(b, n)
+		h := sha256IV
+		block(&h, b)
+		keep(&st.buf, b[:n])
+		memo := st.entry.stsStart(st.amzDate, &st.hm)
+		sts := append(st.sts[:0], memo.prefix...)
+		sts = appendHexDigest(sts, &h)
+		keep(&st.sts, sts)
+		keep(&st.sig, st.entry.appendSigHex(st.sig[:0], memo, sts[len(memo.prefix):]))
+		return nil
+	}
+	keep(&st.buf, b)
 	sum := sha256.Sum256(st.buf)
 	// The string to sign starts with the algorithm, the date and the scope:
 	// for SigV4 the key entry keeps that start, and the HMAC state after
