@@ -109,16 +109,13 @@ var outerTail = func() (t [sha256.BlockSize]byte) {
 	return t
 }()
 
-// appendSigHex appends the hex HMAC, with e's key, of the string to sign
-// that is m's prefix followed by hexDigest (the canonical request's hex
-// SHA-256), with the SHA-NI driver.
-func (e *keyEntry) appendSigHex(dst []byte, m *stsMemo, hexDigest []byte) []byte {
-	var t [192]byte
-	copy(t[:m.tailLen], m.tail[:m.tailLen])
-	copy(t[m.hexAt:], hexDigest)
+// appendSigHex appends the hex HMAC, with e's key, of a string to sign
+// that starts with m's prefix, with the SHA-NI driver. t is the rest of the
+// inner hash's input: m's tail with the canonical request's hex digest in
+// its slot. o is scratch space holding outerTail.
+func (e *keyEntry) appendSigHex(dst []byte, m *stsMemo, t []byte, o *[sha256.BlockSize]byte) []byte {
 	h := m.state32
-	block(&h, t[:m.tailLen])
-	o := outerTail
+	block(&h, t)
 	putDigest((*[sha256.Size]byte)(o[:]), &h)
 	h = e.outer32
 	block(&h, o[:])

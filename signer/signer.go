@@ -503,12 +503,20 @@ type state struct {
 	date    [16]byte
 	clen    [20]byte
 
+	// the SHA-NI driver's HMAC input after the key blocks; outerTail's
+	// padding is written once, when the state is made
+	innerTail [192]byte
+	outerTail [sha256.BlockSize]byte
+	memo      *stsMemo // the SHA-NI path's string-to-sign start; nil when st.sts holds it all
+
 	// results of build
 	amzDate                        []byte
 	dateStr                        string // amzDate as a string, when taken from the clock
 	entry                          *keyEntry
 	scope, credential              string
-	host                           string
+	host                           string // host, default port stripped
+	hostVal                        string // its canonical header value
+	hostIn, schemeIn               string // what host and hostVal were made from
 	hostChanged                    bool
 	uri0, uri1                     int
 	addDate, addToken, addSHA      bool
@@ -524,17 +532,18 @@ type state struct {
 
 var statePool = sync.Pool{New: func() any {
 	return &state{
-		buf:     make([]byte, 0, 1024),
-		scratch: make([]byte, 0, 256),
-		sh:      make([]byte, 0, 128),
-		sts:     make([]byte, 0, 160),
-		sig:     make([]byte, 0, 160),
-		mac:     make([]byte, 0, 64),
-		pairs:   make([]qpair, 0, 16),
-		names:   make([]byte, 0, 256),
-		hb:      make([]byte, 0, 512),
-		segs:    make([]int, 0, 16),
-		hm:      newHMACState(),
+		buf:       make([]byte, 0, 1024),
+		scratch:   make([]byte, 0, 256),
+		sh:        make([]byte, 0, 128),
+		sts:       make([]byte, 0, 160),
+		sig:       make([]byte, 0, 160),
+		mac:       make([]byte, 0, 64),
+		pairs:     make([]qpair, 0, 16),
+		names:     make([]byte, 0, 256),
+		hb:        make([]byte, 0, 512),
+		segs:      make([]int, 0, 16),
+		hm:        newHMACState(),
+		outerTail: outerTail,
 	}
 }}
 
@@ -755,9 +764,14 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	if host == "" {
 		return ErrNoHost
 	}
-	setStr(&st.host, stripDefaultPort(host, req.URL.Scheme))
-	st.hostChanged = st.host != host
-	hl.add(hentry{pre: preHost, lk: "host", val: canonicalValue(st.host)})
+	if host != st.hostIn || req.URL.Scheme != st.schemeIn {
+		// (A pooled state mostly signs for the host it signed for last.)
+		st.host = stripDefaultPort(host, req.URL.Scheme)
+		st.hostVal = canonicalValue(st.host)
+		st.hostIn, st.schemeIn = host, req.URL.Scheme
+	}
+	st.hostChanged = len(st.host) != len(host) // (only a default port is ever stripped)
+	hl.add(hentry{pre: preHost, lk: "host", val: st.hostVal})
 	if st.addDate {
 		hl.add(hentry{pre: preAmzDate, lk: "x-amz-date", val: st.dateStr})
 	}
@@ -879,6 +893,7 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 	b = append(b, st.sh...)
 	b = append(b, '\n')
 	b = append(b, ph...)
+
 	// 8. String to sign and signature.
 	if useSHANI && p.Algorithm != SigV4A {
 		// The SHA-NI driver: the padding goes after the canonical request
@@ -888,13 +903,18 @@ func (s *Signer) build(st *state, req *http.Request, in *signInput) error {
 		h := sha256IV
 		block(&h, b)
 		keep(&st.buf, b[:n])
+		// The string to sign is the memo's prefix and the hex digest,
+		// which goes straight into its slot in the HMAC input; st.sts is
+		// only assembled for an explanation.
 		memo := st.entry.stsStart(st.amzDate, &st.hm)
-		sts := append(st.sts[:0], memo.prefix...)
-		sts = appendHexDigest(sts, &h)
-		keep(&st.sts, sts)
-		keep(&st.sig, st.entry.appendSigHex(st.sig[:0], memo, sts[len(memo.prefix):]))
+		t := &st.innerTail
+		tn := copy(t[:], memo.tail[:memo.tailLen])
+		appendHexDigest(t[memo.hexAt:memo.hexAt], &h)
+		st.memo = memo
+		keep(&st.sig, st.entry.appendSigHex(st.sig[:0], memo, t[:tn], &st.outerTail))
 		return nil
 	}
+	st.memo = nil
 	keep(&st.buf, b)
 	sum := sha256.Sum256(st.buf)
 	// The string to sign starts with the algorithm, the date and the scope:
@@ -1297,11 +1317,19 @@ type Explanation struct {
 	Authorization string
 }
 
+// stringToSign returns the string to sign of the last build.
+func (st *state) stringToSign() []byte {
+	if m := st.memo; m != nil { // the SHA-NI path: prefix and hex digest
+		st.sts = append(append(st.sts[:0], m.prefix...), st.innerTail[m.hexAt:m.hexAt+2*sha256.Size]...)
+	}
+	return st.sts
+}
+
 func (st *state) explanation() *Explanation {
 	e := &Explanation{
 		Algorithm:        st.alg.String(),
 		CanonicalRequest: string(st.buf),
-		StringToSign:     string(st.sts),
+		StringToSign:     string(st.stringToSign()),
 		Scope:            st.scope,
 		Credential:       st.credential,
 		SignedHeaders:    string(st.sh),
