@@ -36,9 +36,24 @@ func putDigest(d *[32]byte, h *[8]uint32) {
 
 // appendHexDigest appends the lower-case hex of the digest of state h.
 func appendHexDigest(dst []byte, h *[8]uint32) []byte {
-	var d [32]byte
-	putDigest(&d, h)
-	return appendHex(dst, d[:])
+	for _, w := range h {
+		dst = binary.BigEndian.AppendUint64(dst, hexWord(w))
+	}
+	return dst
+}
+
+// hexWord returns the eight lower-case hex digits of w, first digit in the
+// most significant byte, computed in one register: the nibbles are spread
+// one per byte, then each becomes '0'+n, plus 'a'-'0'-10 where n > 9.
+func hexWord(w uint32) uint64 {
+	x := uint64(w)
+	x = (x | x<<16) & 0x0000ffff0000ffff
+	x = (x | x<<8) & 0x00ff00ff00ff00ff
+	x = (x | x<<4) & 0x0f0f0f0f0f0f0f0f
+	// x now has nibble 7-i of w in byte i from the top: w's first nibble
+	// is in the top byte.
+	over := (x + 0x0606060606060606) >> 4 & 0x0101010101010101 // 1 where n > 9
+	return x + 0x3030303030303030 + over*('a'-'0'-10)
 }
 
 // stateAfter returns the SHA-256 state after the whole blocks of p, from

@@ -2,6 +2,8 @@ package signer
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -78,4 +80,21 @@ func TestCryptoSHA256Path(t *testing.T) {
 	t.Run("aws4-testsuite", TestVectorsAWS4TestSuite)
 	t.Run("s3-examples", TestVectorsS3Examples)
 	t.Run("sdk-differential", TestDifferentialSDKHeaders)
+}
+
+// TestHexWord checks the register hex encoding against fmt for words that
+// cover every nibble value in every position.
+func TestHexWord(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	words := []uint32{0, 0xffffffff, 0x01234567, 0x89abcdef, 0xfedcba98, 0x76543210, 0x9a9a9a9a, 0xa9a9a9a9}
+	for range 1000 {
+		words = append(words, r.Uint32())
+	}
+	for _, w := range words {
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], hexWord(w))
+		if got, want := string(b[:]), fmt.Sprintf("%08x", w); got != want {
+			t.Fatalf("hexWord(%#x) = %q, want %q", w, got, want)
+		}
+	}
 }
