@@ -53,4 +53,16 @@
 // 0 when the caller put an explicit Content-Length header on a bodyless
 // request whose method is not GET or HEAD. An unknown length (-1, sent
 // chunked) is never signed.
+//
+// # Hashing
+//
+// On amd64 CPUs with the SHA extensions (SHA-NI) the signer hashes
+// canonical requests and computes the signature's HMAC with its own SHA-256
+// driver: a compression function in assembly (sha256block_amd64.s), padding
+// written after the message in the signer's own buffer, and HMAC states kept
+// as eight words per derived key. Elsewhere, and in builds with the purego
+// tag, it uses crypto/sha256. Both paths are tested on every machine that
+// has SHA-NI (TestCryptoSHA256Path turns the driver off); the compression
+// is checked against crypto/sha256 for every length up to 1,100 bytes and by
+// FuzzSHANI. Streaming chunk signatures and Verify use crypto/sha256.
 package signer
