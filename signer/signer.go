@@ -559,6 +559,7 @@ func putState(st *state) {
 	if st.presignToken != "" {
 		st.presignToken = ""
 	}
+	st.memo = nil // (key material: it goes with its key entry)
 	if cap(st.buf) > 64<<10 || cap(st.scratch) > 64<<10 {
 		return // don't keep huge buffers alive
 	}
