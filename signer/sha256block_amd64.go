@@ -25,5 +25,6 @@ func hasSHANI() bool {
 
 var shaniOK = hasSHANI()
 
-// block is blockSHANI when the CPU has it.
+// block is the driver's compression function; callers check shaniOK
+// (through useSHANI) first.
 func block(h *[8]uint32, p []byte) { blockSHANI(h, p) }

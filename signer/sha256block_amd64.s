@@ -20,13 +20,13 @@
 // ROUNDS4 does four rounds with schedule words W and constants at koff(AX).
 #define ROUNDS4(W, koff) MOVOU koff(AX), X0; PADDD W, X0; SHA256RNDS2 X0, X1, X2; PSHUFD $0x0e, X0, X0; SHA256RNDS2 X0, X2, X1
 
-// GROUP does four rounds with schedule words Wc while finishing the next
-// words in Wn (Wn += Wp:Wc shifted one word, then SHA256MSG2 with Wc) and
-// starting the ones after in Wp (SHA256MSG1).
-#define GROUP(Wc, Wp, Wn, koff) MOVOU koff(AX), X0; PADDD Wc, X0; SHA256RNDS2 X0, X1, X2; MOVO Wc, X7; PALIGNR $4, Wp, X7; PADDD X7, Wn; SHA256MSG2 Wc, Wn; PSHUFD $0x0e, X0, X0; SHA256RNDS2 X0, X2, X1; SHA256MSG1 Wc, Wp
-
-// GROUPLAST is GROUP without SHA256MSG1 (the schedule's last words).
+// GROUPLAST does four rounds with schedule words Wc while finishing the
+// next words in Wn (Wn += Wp:Wc shifted one word, then SHA256MSG2 with Wc).
 #define GROUPLAST(Wc, Wp, Wn, koff) MOVOU koff(AX), X0; PADDD Wc, X0; SHA256RNDS2 X0, X1, X2; MOVO Wc, X7; PALIGNR $4, Wp, X7; PADDD X7, Wn; SHA256MSG2 Wc, Wn; PSHUFD $0x0e, X0, X0; SHA256RNDS2 X0, X2, X1
+
+// GROUP is GROUPLAST that also starts the words after those in Wp
+// (SHA256MSG1), for all but the schedule's last groups.
+#define GROUP(Wc, Wp, Wn, koff) GROUPLAST(Wc, Wp, Wn, koff); SHA256MSG1 Wc, Wp
 
 // func blockSHANI(h *[8]uint32, p []byte)
 TEXT ·blockSHANI(SB), NOSPLIT, $0-32
